@@ -1,0 +1,80 @@
+// `nnc`: the command line. Argument parsing is Node's own util.parseArgs; each command is a small
+// module. Exit codes: 0 clean, 1 errors in the input, 2 usage, 70 internal error.
+import { parseArgs } from 'node:util';
+import { compilerVersion } from '../compiler/version.js';
+import { runCheck } from './check.js';
+import { runCompile } from './compile-command.js';
+import { runSummary } from './summary-command.js';
+import { runTrain } from './train-command.js';
+import { errorLine, exitCodes, UsageError } from './io.js';
+
+const usage = `nnc ${compilerVersion}: a declarative language for neural networks
+
+Usage:
+  nnc compile FILE.nn [-o OUT.ts]      compile to a TypeScript module (default: FILE.ts)
+  nnc check FILE.nn [--json]           check names and shapes; exit 0 clean, 1 errors
+  nnc summary FILE.nn                  each model's layers, output shapes and parameter counts
+  nnc train FILE.nn [--backend wasm|cpu] [--seed N] [--out DIR] [--quiet]
+                                       compile, train as the file's \`train\` blocks say, print metrics
+
+Options:
+  -h, --help       this text
+  -v, --version    the version
+
+Docs: docs/language.md (the language), docs/diagnostics.md (every error code).`;
+
+export interface CommandIO {
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}
+
+type Command = (args: string[], io: CommandIO) => Promise<number> | number;
+
+const commands: Record<string, Command> = {
+  compile: runCompile,
+  check: runCheck,
+  summary: runSummary,
+  train: runTrain,
+};
+
+export async function main(argv: string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+      io.stdout.write(usage + '\n');
+      return command === undefined ? exitCodes.usage : exitCodes.ok;
+    }
+    if (command === '-v' || command === '--version') {
+      io.stdout.write(`nnc ${compilerVersion}\n`);
+      return exitCodes.ok;
+    }
+    const run = commands[command];
+    if (!run) throw new UsageError(`unknown command \`${command}\`; commands are ${Object.keys(commands).join(', ')} (see \`nnc --help\`)`);
+    return await run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr.write(errorLine(e.message, io.stderr) + '\n');
+      return exitCodes.usage;
+    }
+    io.stderr.write(errorLine(`internal error in nnc: ${(e as Error)?.message ?? String(e)}`, io.stderr) + '\n');
+    return exitCodes.internal;
+  }
+}
+
+/** util.parseArgs, with its errors turned into usage errors and exactly one positional FILE. */
+export function parseCommand<T extends NonNullable<Parameters<typeof parseArgs>[0]>['options']>(
+  name: string,
+  args: string[],
+  options: T,
+): { file: string; values: Record<string, string | boolean | undefined> } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options: options ?? {}, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/, '')} (see \`nnc --help\`)`);
+  }
+  if (parsed.positionals.length !== 1) {
+    throw new UsageError(parsed.positionals.length === 0 ? `\`nnc ${name}\` needs a .nn file` : `\`nnc ${name}\` takes one file, got ${parsed.positionals.length}`);
+  }
+  return { file: parsed.positionals[0]!, values: parsed.values as Record<string, string | boolean | undefined> };
+}

@@ -1,0 +1,53 @@
+// Checks a whole file: declarations are checked in order of kind (models and data before the
+// `train` blocks that use them), so a `train` may come before the model it names.
+import type { DiagnosticSink } from '../diagnostics/make.js';
+import type { DataIR, ModelIR, ProgramIR, TrainIR } from '../ir.js';
+import type { Ident, SourceFileNode } from '../syntax/ast.js';
+import { checkData } from './data.js';
+import { checkModel } from './model.js';
+import { checkTrain } from './train.js';
+
+export function checkProgram(file: SourceFileNode, sink: DiagnosticSink): ProgramIR {
+  const declared = new Map<string, Ident>();
+  const unique = (name: Ident, what: string): boolean => {
+    const first = declared.get(name.name);
+    if (first) {
+      sink.error('NN2003', name.span, `\`${name.name}\` is declared twice`, {
+        related: [{ span: first.span, message: 'first declared here' }],
+        help: `rename this ${what}`,
+      });
+      return false;
+    }
+    declared.set(name.name, name);
+    return true;
+  };
+
+  const models = new Map<string, ModelIR>();
+  const data = new Map<string, DataIR | undefined>();
+  for (const decl of file.decls) {
+    if (decl.kind === 'model') {
+      const ir = checkModel(decl, sink);
+      if (unique(decl.name, 'model')) models.set(ir.name, ir);
+    } else if (decl.kind === 'data') {
+      const ir = checkData(decl, sink);
+      if (unique(decl.name, 'data')) data.set(decl.name.name, ir);
+    }
+  }
+
+  const trains: TrainIR[] = [];
+  const trainNames = new Map<string, number>();
+  for (const decl of file.decls) {
+    if (decl.kind !== 'train') continue;
+    const ir = checkTrain(decl, models, data, sink);
+    if (!ir) continue;
+    const n = trainNames.get(ir.model) ?? 0;
+    trainNames.set(ir.model, n + 1);
+    trains.push({ ...ir, name: n === 0 ? ir.model : `${ir.model}_${n + 1}` });
+  }
+
+  return {
+    models: [...models.values()],
+    data: [...data.values()].filter((d): d is DataIR => d !== undefined),
+    trains,
+  };
+}

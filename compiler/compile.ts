@@ -1,0 +1,57 @@
+// The one entry point shared by the CLI, the language server and the tests: source text in,
+// diagnostics + typed program + TypeScript out. Pure: no file system, no clock, no randomness.
+import { checkProgram } from './check/program.js';
+import { generateModule } from './codegen/module.js';
+import { diagnostic, DiagnosticSink } from './diagnostics/make.js';
+import type { Diagnostic } from './diagnostics/types.js';
+import type { ProgramIR } from './ir.js';
+import { parseFile } from './syntax/parse.js';
+import type { SourceFileNode } from './syntax/ast.js';
+import { compilerVersion } from './version.js';
+
+export interface CompileOptions {
+  /** The file name shown in diagnostics and in the generated header. */
+  fileName?: string;
+  /** Module specifier generated code imports the runtime from (default `nnc/runtime`). */
+  runtimeModule?: string;
+  /** Skip code generation (checking only: faster, for `nnc check` and the editor). */
+  emit?: boolean;
+}
+
+export interface CompileResult {
+  /** The generated TypeScript, when there are no errors and `emit` was not false. */
+  output: string | undefined;
+  diagnostics: Diagnostic[];
+  /** The typed program: whatever could be checked, even when there are errors. */
+  program: ProgramIR;
+  ast: SourceFileNode;
+  hasErrors: boolean;
+}
+
+export function compile(source: string, options: CompileOptions = {}): CompileResult {
+  const sink = new DiagnosticSink();
+  const emptyProgram: ProgramIR = { models: [], data: [], trains: [] };
+  let ast: SourceFileNode = { decls: [] };
+  let program = emptyProgram;
+  try {
+    ast = parseFile(source, sink).ast;
+    if (ast.decls.length === 0 && !sink.hasErrors) {
+      sink.warning('NN1004', { start: 0, end: 0 }, 'this file declares nothing', { help: 'start with `model Name { input x: [batch, 2]  dense(1) }`' });
+    }
+    program = checkProgram(ast, sink);
+  } catch (e) {
+    // A bug in nnc must still end in a diagnostic, never a stack trace in the user's face.
+    sink.add(diagnostic('NN5002', { start: 0, end: 0 }, `internal compiler error: ${(e as Error).message ?? String(e)}`, { help: 'please report this with the file that caused it' }));
+  }
+  const hasErrors = sink.hasErrors;
+  const output =
+    !hasErrors && options.emit !== false
+      ? generateModule(program, {
+          sourceName: options.fileName ?? 'input.nn',
+          runtimeModule: options.runtimeModule ?? 'nnc/runtime',
+          compilerVersion,
+        })
+      : undefined;
+  const diagnostics = [...sink.items].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+  return { output, diagnostics, program, ast, hasErrors };
+}

@@ -1,0 +1,47 @@
+import type { Span } from '../syntax/ast.js';
+import type { DiagnosticCode } from './catalogue.js';
+import type { Diagnostic, Fix, RelatedSpan, Severity } from './types.js';
+
+export interface DiagnosticExtras {
+  severity?: Severity;
+  label?: string;
+  expected?: string;
+  found?: string;
+  help?: string;
+  related?: RelatedSpan[];
+  fixes?: Fix[];
+}
+
+export function diagnostic(code: DiagnosticCode, span: Span, message: string, extras: DiagnosticExtras = {}): Diagnostic {
+  const { severity = 'error', related = [], fixes = [], ...rest } = extras;
+  return { code, severity, message, span, ...rest, related, fixes };
+}
+
+/** A sink that stops accepting diagnostics after a cap, so garbage input cannot flood the output. */
+export class DiagnosticSink {
+  readonly items: Diagnostic[] = [];
+  private dropped = 0;
+
+  constructor(private readonly cap = 200) {}
+
+  add(d: Diagnostic): void {
+    if (this.items.length < this.cap) this.items.push(d);
+    else this.dropped++;
+  }
+
+  error(code: DiagnosticCode, span: Span, message: string, extras: DiagnosticExtras = {}): void {
+    this.add(diagnostic(code, span, message, extras));
+  }
+
+  warning(code: DiagnosticCode, span: Span, message: string, extras: DiagnosticExtras = {}): void {
+    this.add(diagnostic(code, span, message, { ...extras, severity: 'warning' }));
+  }
+
+  get droppedCount(): number {
+    return this.dropped;
+  }
+
+  get hasErrors(): boolean {
+    return this.items.some((d) => d.severity === 'error');
+  }
+}

@@ -1,0 +1,74 @@
+// The typed program: what the checker proves about a file, and what codegen, summary, graph and
+// the language server read. Nothing here refers back to the CST.
+import type { LayerDef, ArgValue, WeightSpec } from './layers/types.js';
+import type { Dim } from './shapes/dim.js';
+import type { Span } from './syntax/ast.js';
+import type { TrainPlan } from '../runtime/types.js';
+
+/** A value flowing through a model: an input or the output of a layer. */
+export interface ValueInfo {
+  /** The TypeScript identifier that holds it in generated code. */
+  id: string;
+  shape: Dim[];
+}
+
+export interface ModelInput extends ValueInfo {
+  name: string;
+  span: Span;
+}
+
+export interface LayerNode {
+  /** Keras-style instance name, unique in the model: `dense`, `dense_1`, … */
+  id: string;
+  /** The local identifier holding its output in generated code. */
+  local: string;
+  def: LayerDef;
+  args: Record<string, ArgValue>;
+  input: ValueInfo;
+  shape: Dim[];
+  weights: WeightSpec[];
+  paramCount: number;
+  /** The call in the source. */
+  span: Span;
+  /** The `let` name bound to this node's output, if any. */
+  boundName?: string;
+}
+
+export interface ModelOutput extends ValueInfo {
+  name: string;
+}
+
+export interface ModelIR {
+  name: string;
+  span: Span;
+  nameSpan: Span;
+  inputs: ModelInput[];
+  nodes: LayerNode[];
+  outputs: ModelOutput[];
+  paramCount: number;
+  trainableParamCount: number;
+}
+
+export interface DataIR {
+  name: string;
+  span: Span;
+  features: string[];
+  labels: string[];
+  x: number[][];
+  y: number[][];
+}
+
+export interface TrainIR {
+  /** Unique within the file: the model's name, suffixed when one model is trained twice. */
+  name: string;
+  model: string;
+  data: string;
+  plan: TrainPlan;
+  span: Span;
+}
+
+export interface ProgramIR {
+  models: ModelIR[];
+  data: DataIR[];
+  trains: TrainIR[];
+}

@@ -1,0 +1,88 @@
+// Activation functions: each is usable as a layer (`relu()`) and as a layer's `activation:`
+// argument. One entry per activation, with how to emit it alone and, where tfjs can, fused into
+// the preceding matMul.
+import type { ActivationValue } from './types.js';
+
+export interface ActivationDef {
+  name: string;
+  kerasClass: string;
+  doc: string;
+  /** Default for `alpha` where the activation has one. */
+  alpha?: number;
+  /** `x` is the input expression; `alpha` is set when the activation takes one. */
+  emit(x: string, alpha: number | undefined, runtime: (name: string) => string): string;
+  /** The `activation` option of `tf.fused.matMul`, when it computes exactly this activation. */
+  fused?(alpha: number | undefined): { activation: string; leakyreluAlpha?: number } | undefined;
+}
+
+export const activations: readonly ActivationDef[] = [
+  {
+    name: 'linear',
+    kerasClass: 'Activation',
+    doc: 'The identity: f(x) = x.',
+    emit: (x) => x,
+    fused: () => ({ activation: 'linear' }),
+  },
+  {
+    name: 'sigmoid',
+    kerasClass: 'Activation',
+    doc: 'The logistic function 1 / (1 + e^-x): squashes to (0, 1); the output of binary classifiers.',
+    emit: (x) => `tf.sigmoid(${x})`,
+    fused: () => ({ activation: 'sigmoid' }),
+  },
+  {
+    name: 'tanh',
+    kerasClass: 'Activation',
+    doc: 'The hyperbolic tangent: squashes to (-1, 1).',
+    emit: (x) => `tf.tanh(${x})`,
+  },
+  {
+    name: 'relu',
+    kerasClass: 'ReLU',
+    doc: 'Rectified linear unit max(0, x).',
+    emit: (x) => `tf.relu(${x})`,
+    fused: () => ({ activation: 'relu' }),
+  },
+  {
+    name: 'leaky_relu',
+    kerasClass: 'LeakyReLU',
+    doc: 'max(alpha·x, x): like relu, but lets a small gradient through for x < 0. `alpha` defaults to 0.2 (Keras 3).',
+    alpha: 0.2,
+    emit: (x, alpha) => `tf.leakyRelu(${x}, ${num(alpha ?? 0.2)})`,
+    fused: (alpha) => ({ activation: 'leakyrelu', leakyreluAlpha: alpha ?? 0.2 }),
+  },
+  {
+    name: 'elu',
+    kerasClass: 'ELU',
+    doc: 'Exponential linear unit: x for x ≥ 0, alpha·(e^x − 1) otherwise. `alpha` defaults to 1.',
+    alpha: 1,
+    emit: (x, alpha, runtime) => ((alpha ?? 1) === 1 ? `tf.elu(${x})` : `${runtime('elu')}(${x}, ${num(alpha!)})`),
+    fused: (alpha) => ((alpha ?? 1) === 1 ? { activation: 'elu' } : undefined),
+  },
+  {
+    name: 'softmax',
+    kerasClass: 'Softmax',
+    doc: 'Exponentiates and normalises the last axis to probabilities that sum to 1: the output of multi-class classifiers.',
+    emit: (x) => `tf.softmax(${x})`,
+  },
+  {
+    name: 'step',
+    kerasClass: 'Activation',
+    doc: "The perceptron's threshold: 1 where x > 0, else 0. Trains with a straight-through gradient, which makes SGD the perceptron learning rule.",
+    emit: (x, _alpha, runtime) => `${runtime('step')}(${x})`,
+  },
+];
+
+export const activationByName: ReadonlyMap<string, ActivationDef> = new Map(activations.map((a) => [a.name, a]));
+
+export function emitActivation(value: ActivationValue, x: string, runtime: (name: string) => string): string {
+  const def = activationByName.get(value.name);
+  return def ? def.emit(x, value.alpha ?? def.alpha, runtime) : x;
+}
+
+/** Formats a number as a TypeScript literal that round-trips exactly. */
+export function num(n: number): string {
+  if (Number.isNaN(n)) return 'NaN';
+  if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
+  return Object.is(n, -0) ? '-0' : String(n);
+}

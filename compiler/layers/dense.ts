@@ -1,0 +1,80 @@
+import { activationByName, emitActivation, num } from './activations.js';
+import { constDim, knownSize, showShape } from '../shapes/dim.js';
+import type { ActivationValue, LayerDef, TensorValue, WeightSpec } from './types.js';
+
+/** A fully connected layer: y = activation(x · kernel + bias) over the last axis. */
+export const dense: LayerDef = {
+  name: 'dense',
+  kerasClass: 'Dense',
+  doc: 'Fully connected layer: every output unit sees every input feature. y = activation(x·W + b).',
+  params: [
+    { name: 'units', type: 'int', positional: true, required: true, min: 1, doc: 'Number of output units (neurons).' },
+    { name: 'activation', type: 'activation', default: { kind: 'activation', name: 'linear' }, doc: 'Activation applied to the output.' },
+    { name: 'use_bias', type: 'bool', default: true, doc: 'Whether the layer adds a bias vector.' },
+    { name: 'in', type: 'int', min: 1, doc: 'Expected size of the input’s last axis; checked, never needed (it is inferred).' },
+    { name: 'kernel', type: 'tensor', doc: 'Constant initial weights, shape [in, units] (e.g. `[[0.8], [0.2]]`).' },
+    { name: 'bias', type: 'tensor', doc: 'Constant initial bias, shape [units].' },
+  ],
+
+  outputShape(ctx) {
+    const { input, args } = ctx;
+    if (input.length < 2) {
+      ctx.error('NN3101', `\`dense\` needs an input of rank 2 or more, found ${showShape(input)}`, {
+        expected: '[batch, features]',
+        found: showShape(input),
+      });
+      return undefined;
+    }
+    const last = input[input.length - 1]!;
+    const declaredIn = args['in'] as number | undefined;
+    if (declaredIn !== undefined && last.kind === 'const' && last.value !== declaredIn) {
+      const expected = showShape([...input.slice(0, -1), constDim(declaredIn)]);
+      ctx.error('NN3102', 'shape mismatch at the input of `dense`', {
+        label: `expects ${expected}, found ${showShape(input)}`,
+        expected,
+        found: showShape(input),
+        help: `remove \`in: ${declaredIn}\` (it is inferred), or change it to ${last.value}`,
+        at: 'in',
+      });
+      return undefined;
+    }
+    if (knownSize(last) === undefined && last.kind !== 'unknown') {
+      ctx.error('NN3104', `\`dense\` needs the size of its input's last axis, but it is the symbol \`${showShape([last]).slice(1, -1)}\``, {
+        found: showShape(input),
+        help: 'give that axis a number in the model\'s input type, e.g. `[batch, 4]`',
+      });
+      return undefined;
+    }
+    return [...input.slice(0, -1), constDim(args['units'] as number)];
+  },
+
+  weights(ctx, output) {
+    const inSize = knownSize(ctx.input[ctx.input.length - 1]) ?? 0;
+    const units = knownSize(output[output.length - 1]) ?? 0;
+    const kernel = ctx.args['kernel'] as TensorValue | undefined;
+    const bias = ctx.args['bias'] as TensorValue | undefined;
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [inSize, units], init: 'glorot_uniform', trainable: true, ...(kernel ? { values: kernel.values } : {}) }];
+    if (ctx.args['use_bias'] !== false) specs.push({ name: 'bias', shape: [units], init: 'zeros', trainable: true, ...(bias ? { values: bias.values } : {}) });
+    return specs;
+  },
+
+  emit(ctx) {
+    const activation = ctx.args['activation'] as ActivationValue;
+    const useBias = ctx.args['use_bias'] !== false;
+    const rank = ctx.inputShape.length;
+    // tf.fused.matMul computes matMul + bias + a few activations in one kernel; it takes rank-2
+    // operands, so higher ranks are flattened to 2-D around it.
+    const fusedAct = activationByName.get(activation.name)?.fused?.(activation.alpha);
+    const a = rank === 2 ? ctx.input : `tf.reshape(${ctx.input}, [-1, ${knownSize(ctx.inputShape[rank - 1])}])`;
+    const options = [`a: ${a}`, `b: ${ctx.weight('kernel')}`];
+    if (useBias) options.push(`bias: ${ctx.weight('bias')}`);
+    if (fusedAct && fusedAct.activation !== 'linear') {
+      options.push(`activation: '${fusedAct.activation}'`);
+      if (fusedAct.leakyreluAlpha !== undefined) options.push(`leakyreluAlpha: ${num(fusedAct.leakyreluAlpha)}`);
+    }
+    let out = `tf.fused.matMul({ ${options.join(', ')} })`;
+    if (!fusedAct) out = emitActivation(activation, out, ctx.runtime);
+    if (rank !== 2) out = `tf.reshape(${out}, [...${ctx.input}.shape.slice(0, -1), ${knownSize(ctx.outputShape[rank - 1])}])`;
+    return out;
+  },
+};

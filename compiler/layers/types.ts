@@ -1,0 +1,88 @@
+// The layer library's vocabulary. Each layer is one declarative entry (see dense.ts): its
+// parameters, its shape rule, its weights (from which the parameter count follows) and its codegen.
+import type { DiagnosticExtras } from '../diagnostics/make.js';
+import type { DiagnosticCode } from '../diagnostics/catalogue.js';
+import type { Dim } from '../shapes/dim.js';
+import type { Span } from '../syntax/ast.js';
+
+export type ParamType = 'int' | 'float' | 'bool' | 'activation' | 'tensor';
+
+export interface ActivationValue {
+  kind: 'activation';
+  name: string;
+  /** Slope or scale for leaky_relu / elu. */
+  alpha?: number;
+}
+
+/** A nested list of numbers given in the source, e.g. constant weights `[[0.8], [0.2]]`. */
+export interface TensorValue {
+  kind: 'tensor';
+  shape: number[];
+  values: number[];
+}
+
+export type ArgValue = number | boolean | ActivationValue | TensorValue;
+
+export interface ParamSpec {
+  name: string;
+  type: ParamType;
+  doc: string;
+  /** May be given without its name, in declaration order. */
+  positional?: boolean;
+  required?: boolean;
+  default?: ArgValue;
+  /** Inclusive lower bound for numbers. */
+  min?: number;
+  /** Exclusive lower bound for numbers. */
+  greaterThan?: number;
+}
+
+export interface WeightSpec {
+  /** `kernel`, `bias`, … (unique within the layer). */
+  name: string;
+  shape: number[];
+  init: 'glorot_uniform' | 'zeros' | 'ones';
+  /** Constant initial values given in the source (row-major), overriding `init`. */
+  values?: number[];
+  trainable: boolean;
+}
+
+/** What a shape rule sees: the input shape and the checked arguments; it reports through `error`. */
+export interface ShapeContext {
+  input: Dim[];
+  args: Readonly<Record<string, ArgValue>>;
+  error(code: DiagnosticCode, message: string, extras?: DiagnosticExtras & { at?: string }): void;
+}
+
+export interface EmitContext {
+  /** The TypeScript expression of the input tensor. */
+  input: string;
+  args: Readonly<Record<string, ArgValue>>;
+  inputShape: Dim[];
+  outputShape: Dim[];
+  /** The TypeScript expression of one of this layer's weights. */
+  weight(name: string): string;
+  /** Name of a runtime export the emitted code uses (it is imported once at the top). */
+  runtime(name: string): string;
+}
+
+export interface LayerDef {
+  name: string;
+  /** The Keras class it corresponds to, for summaries: `Dense`. */
+  kerasClass: string;
+  doc: string;
+  params: ParamSpec[];
+  /** The output shape, or undefined after reporting why there is none. */
+  outputShape(ctx: ShapeContext): Dim[] | undefined;
+  weights(ctx: ShapeContext, output: Dim[]): WeightSpec[];
+  /** A TypeScript expression computing the output from `ctx.input`. */
+  emit(ctx: EmitContext): string;
+}
+
+export function paramCount(weights: readonly WeightSpec[]): number {
+  return weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1), 0);
+}
+
+export interface CallSite {
+  span: Span;
+}

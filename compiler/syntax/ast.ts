@@ -1,0 +1,160 @@
+// The abstract syntax tree. Every node carries the source span it came from (offsets into the
+// source; line/column are computed on demand by compiler/source.ts).
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Ident {
+  name: string;
+  span: Span;
+}
+
+export interface SourceFileNode {
+  decls: Decl[];
+}
+
+export type Decl = ModelDecl | DataDecl | TrainDecl;
+
+export interface ModelDecl {
+  kind: 'model';
+  name: Ident;
+  body: ModelStatement[];
+  span: Span;
+}
+
+export type ModelStatement = InputStatement | OutputStatement | LetStatement | ExprStatement;
+
+export interface InputStatement {
+  kind: 'input';
+  name: Ident;
+  type: TensorTypeNode;
+  span: Span;
+}
+
+export interface OutputStatement {
+  kind: 'output';
+  value: Expr;
+  type: TensorTypeNode | undefined;
+  span: Span;
+}
+
+export interface LetStatement {
+  kind: 'let';
+  name: Ident;
+  value: Expr;
+  span: Span;
+}
+
+export interface ExprStatement {
+  kind: 'expr';
+  expr: Expr;
+  span: Span;
+}
+
+export interface TensorTypeNode {
+  dims: Expr[];
+  span: Span;
+}
+
+export type Expr = NumberLit | StringLit | NameRef | CallExpr | ListExpr | BinaryExpr | UnaryExpr | PipeExpr;
+
+export interface NumberLit {
+  kind: 'number';
+  value: number;
+  text: string;
+  span: Span;
+}
+
+export interface StringLit {
+  kind: 'string';
+  value: string;
+  span: Span;
+}
+
+export interface NameRef {
+  kind: 'name';
+  name: string;
+  span: Span;
+}
+
+export interface Argument {
+  name: Ident | undefined;
+  value: Expr;
+  span: Span;
+}
+
+export interface CallExpr {
+  kind: 'call';
+  callee: Ident;
+  args: Argument[];
+  span: Span;
+}
+
+export interface ListExpr {
+  kind: 'list';
+  items: Expr[];
+  span: Span;
+}
+
+export interface BinaryExpr {
+  kind: 'binary';
+  op: '+' | '-' | '*' | '/';
+  left: Expr;
+  right: Expr;
+  span: Span;
+}
+
+export interface UnaryExpr {
+  kind: 'unary';
+  op: '-';
+  operand: Expr;
+  span: Span;
+}
+
+/** `a |> f(...)`: applies the call on the right to the value on the left. */
+export interface PipeExpr {
+  kind: 'pipe';
+  source: Expr;
+  stages: Expr[];
+  span: Span;
+}
+
+export interface DataDecl {
+  kind: 'data';
+  name: Ident;
+  table: TableNode;
+  span: Span;
+}
+
+export interface TableNode {
+  features: Ident[];
+  labels: Ident[];
+  rows: TableRow[];
+  span: Span;
+}
+
+export interface TableRow {
+  features: NumberLit[];
+  labels: NumberLit[];
+  span: Span;
+}
+
+export interface TrainDecl {
+  kind: 'train';
+  model: Ident;
+  data: Ident;
+  props: Property[];
+  span: Span;
+}
+
+export interface Property {
+  key: Ident;
+  value: Expr;
+  span: Span;
+}
+
+export function spanOf(a: Span, b: Span): Span {
+  return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+}

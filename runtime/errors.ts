@@ -1,0 +1,48 @@
+// Errors the runtime raises for people running a generated model. Each carries a stable code in
+// the NN4xxx (training/data) band, and a message written as a sentence a user can act on, so a CLI
+// can print `error[NN4301]: …` without a tfjs stack trace.
+
+/** Every code the runtime can raise, in one place so a test can check they are unique. */
+export const RUNTIME_ERROR_CODES = {
+  /** `useBackend` was given a name that is not a backend. */
+  unknownBackend: 'NN4101',
+  /** A known backend that this version does not wire up (webgpu). */
+  backendUnavailable: 'NN4102',
+  /** tfjs could not initialise the backend. */
+  backendFailed: 'NN4103',
+  /** A table row has the wrong number of columns, or the table is empty or inconsistent. */
+  badTable: 'NN4201',
+  /** A table cell is not a finite number. */
+  badValue: 'NN4202',
+  /** The model's output and the labels do not have the same shape. */
+  labelShape: 'NN4203',
+  /** The train plan is invalid (epochs, batch, loss, optimizer or metric). */
+  badPlan: 'NN4204',
+  /** The loss became NaN or Infinity. */
+  diverged: 'NN4301',
+  /** A tfjs operation failed during training or evaluation. */
+  trainingFailed: 'NN4302',
+  /** The model has no trainable weights. */
+  noWeights: 'NN4303',
+  /** A checkpoint is missing, unreadable or malformed. */
+  badCheckpoint: 'NN4401',
+  /** A checkpoint and the model disagree on a weight's name, shape or dtype. */
+  weightMismatch: 'NN4402',
+} as const;
+
+export type RuntimeErrorCode = (typeof RUNTIME_ERROR_CODES)[keyof typeof RUNTIME_ERROR_CODES];
+
+export class NncRuntimeError extends Error {
+  readonly code: RuntimeErrorCode;
+
+  constructor(code: RuntimeErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NncRuntimeError';
+    this.code = code;
+  }
+}
+
+/** The message of anything thrown, for wrapping foreign errors into a sentence of ours. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

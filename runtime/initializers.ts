@@ -1,0 +1,80 @@
+// Weight initialisers filled from our PRNG on the JS side and uploaded with `tf.tensor`, so the
+// same seed gives bit-identical initial weights on every backend.
+import * as tf from '@tensorflow/tfjs-core';
+
+import { createRng } from './random.js';
+
+/** Fan-in and fan-out as Keras computes them (`[in, out]` dense kernels, `[...k, in, out]` convs). */
+export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
+  if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
+  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
+  let receptiveField = 1;
+  for (const d of shape.slice(0, -2)) receptiveField *= d;
+  return {
+    fanIn: shape[shape.length - 2] * receptiveField,
+    fanOut: shape[shape.length - 1] * receptiveField,
+  };
+}
+
+function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new RangeError(`A weight shape must be a list of non-negative integers, got [${shape.join(', ')}].`);
+    }
+    n *= d;
+  }
+  return n;
+}
+
+/** Uniform in [min, max) from our PRNG. */
+export function randomUniform(shape: number[], seed: number, min: number, max: number): tf.Tensor {
+  const values = new Float32Array(sizeOf(shape));
+  const rng = createRng(seed);
+  const width = max - min;
+  for (let i = 0; i < values.length; i++) values[i] = min + width * rng.next();
+  return tf.tensor(values, shape, 'float32');
+}
+
+/** Keras' default kernel initialiser: U(-limit, limit), limit = sqrt(6 / (fanIn + fanOut)). */
+export function glorotUniform(shape: number[], seed: number): tf.Tensor {
+  const { fanIn, fanOut } = computeFans(shape);
+  const limit = Math.sqrt(6 / Math.max(1, fanIn + fanOut));
+  return randomUniform(shape, seed, -limit, limit);
+}
+
+/** For ReLU layers: U(-limit, limit), limit = sqrt(6 / fanIn). */
+export function heUniform(shape: number[], seed: number): tf.Tensor {
+  const { fanIn } = computeFans(shape);
+  const limit = Math.sqrt(6 / Math.max(1, fanIn));
+  return randomUniform(shape, seed, -limit, limit);
+}
+
+export function zeros(shape: number[]): tf.Tensor {
+  sizeOf(shape);
+  return tf.zeros(shape, 'float32');
+}
+
+export function ones(shape: number[]): tf.Tensor {
+  sizeOf(shape);
+  return tf.ones(shape, 'float32');
+}
+
+export type InitializerName = 'glorot_uniform' | 'he_uniform' | 'zeros' | 'ones';
+
+/** By Keras name, for generated code: `initialize('glorot_uniform', [2, 4], deriveSeed(seed, 'dense_1/kernel'))`. */
+export function initialize(name: InitializerName, shape: number[], seed: number): tf.Tensor {
+  switch (name) {
+    case 'glorot_uniform':
+      return glorotUniform(shape, seed);
+    case 'he_uniform':
+      return heUniform(shape, seed);
+    case 'zeros':
+      return zeros(shape);
+    case 'ones':
+      return ones(shape);
+    default:
+      throw new RangeError(`There is no initializer called '${String(name)}'.`);
+  }
+}
