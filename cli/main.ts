@@ -2,10 +2,6 @@
 // module. Exit codes: 0 clean, 1 errors in the input, 2 usage, 70 internal error.
 import { parseArgs } from 'node:util';
 import { compilerVersion } from '../compiler/version.js';
-import { runCheck } from './check.js';
-import { runCompile } from './compile-command.js';
-import { runSummary } from './summary-command.js';
-import { runTrain } from './train-command.js';
 import { errorLine, exitCodes, UsageError } from './io.js';
 
 const usage = `nnc ${compilerVersion}: a declarative language for neural networks
@@ -30,11 +26,12 @@ export interface CommandIO {
 
 type Command = (args: string[], io: CommandIO) => Promise<number> | number;
 
-const commands: Record<string, Command> = {
-  compile: runCompile,
-  check: runCheck,
-  summary: runSummary,
-  train: runTrain,
+// Loaded on demand: `nnc check` should not pay for loading TensorFlow.js and TypeScript.
+const commands: Record<string, () => Promise<Command>> = {
+  compile: async () => (await import('./compile-command.js')).runCompile,
+  check: async () => (await import('./check.js')).runCheck,
+  summary: async () => (await import('./summary-command.js')).runSummary,
+  train: async () => (await import('./train-command.js')).runTrain,
 };
 
 export async function main(argv: string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -48,9 +45,9 @@ export async function main(argv: string[], io: CommandIO = { stdout: process.std
       io.stdout.write(`nnc ${compilerVersion}\n`);
       return exitCodes.ok;
     }
-    const run = commands[command];
-    if (!run) throw new UsageError(`unknown command \`${command}\`; commands are ${Object.keys(commands).join(', ')} (see \`nnc --help\`)`);
-    return await run(rest, io);
+    const load = Object.hasOwn(commands, command) ? commands[command] : undefined;
+    if (!load) throw new UsageError(`unknown command \`${command}\`; commands are ${Object.keys(commands).join(', ')} (see \`nnc --help\`)`);
+    return await (await load())(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr.write(errorLine(e.message, io.stderr) + '\n');
@@ -71,7 +68,8 @@ export function parseCommand<T extends NonNullable<Parameters<typeof parseArgs>[
   try {
     parsed = parseArgs({ args, options: options ?? {}, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/, '')} (see \`nnc --help\`)`);
+    // parseArgs explains itself over several lines; the first says what is wrong.
+    throw new UsageError(`${(e as Error).message.split('\n')[0]!.replace(/\.$/, '')} (see \`nnc --help\`)`);
   }
   if (parsed.positionals.length !== 1) {
     throw new UsageError(parsed.positionals.length === 0 ? `\`nnc ${name}\` needs a .nn file` : `\`nnc ${name}\` takes one file, got ${parsed.positionals.length}`);

@@ -52,6 +52,10 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
           compilerVersion,
         })
       : undefined;
-  const diagnostics = [...sink.items].sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
+  // Inside a declaration the parser had to repair, later phases see a guessed tree: their
+  // complaints would be echoes of the syntax error, so only the syntax error is shown there.
+  const repaired = ast.decls.filter((d) => d.recovered).map((d) => d.span);
+  const echoes = (d: Diagnostic) => !d.code.startsWith('NN1') && repaired.some((s) => d.span.start >= s.start && d.span.end <= s.end);
+  const diagnostics = sink.items.filter((d) => !echoes(d)).sort((a, b) => a.span.start - b.span.start || a.code.localeCompare(b.code));
   return { output, diagnostics, program, ast, hasErrors };
 }

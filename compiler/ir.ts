@@ -47,6 +47,8 @@ export interface ModelIR {
   outputs: ModelOutput[];
   paramCount: number;
   trainableParamCount: number;
+  /** False when the model had errors: its shapes are partly unknown, so uses of it are not checked. */
+  complete: boolean;
 }
 
 export interface DataIR {

@@ -1,7 +1,7 @@
 // The `.nn` grammar as a Chevrotain CstParser. No semantics here: the CST is turned into the AST by
 // compiler/ast/build.ts. Error recovery is on so that one mistake yields one diagnostic and the rest
 // of the file is still parsed (the editor depends on it).
-import { CstParser, type CstNode, type IRecognitionException, type IToken } from 'chevrotain';
+import { CstParser, type CstNode, type ILexingResult, type IRecognitionException, type IToken } from 'chevrotain';
 import * as T from './tokens.js';
 
 export class NnParser extends CstParser {
@@ -222,8 +222,16 @@ export interface ParseResult {
   parseErrors: IRecognitionException[];
 }
 
+export function lex(source: string): ILexingResult {
+  return T.nnLexer.tokenize(source);
+}
+
 export function parseSource(source: string): ParseResult {
-  const lexed = T.nnLexer.tokenize(source);
+  return parseTokens(lex(source));
+}
+
+/** Parses an already lexed file (callers that inspect tokens first avoid lexing twice). */
+export function parseTokens(lexed: ILexingResult): ParseResult {
   nnParser.input = lexed.tokens;
   const cst = nnParser.file();
   return {

@@ -18,6 +18,8 @@ export const RUNTIME_ERROR_CODES = {
   labelShape: 'NN4203',
   /** The train plan is invalid (epochs, batch, loss, optimizer or metric). */
   badPlan: 'NN4204',
+  /** An input given to `predict` has the wrong shape or is not an array of numbers. */
+  badInput: 'NN4205',
   /** The loss became NaN or Infinity. */
   diverged: 'NN4301',
   /** A tfjs operation failed during training or evaluation. */

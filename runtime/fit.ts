@@ -126,6 +126,9 @@ export async function fit(
   options: FitOptions = {},
 ): Promise<History> {
   checkPlan(plan);
+  // Without a prior `useBackend`, tfjs starts the best registered backend (wasm) asynchronously
+  // and throws on the next op unless this is awaited.
+  await tf.ready();
   const lossFn = lossFunction(plan.loss);
   const metrics = metricsOf(plan.metrics);
   const variables = trainableVariables(model);
@@ -133,21 +136,30 @@ export async function fit(
   // A stream of its own, so the shuffle does not move when the model's initialisers change.
   const rng = createRng(deriveSeed(seed, 'shuffle'));
 
-  const { x, y } = tableTensors(data);
+  // Created in this order so that whatever fails leaves nothing behind: the progress reporter
+  // holds no tensors, the optimizer is disposed if the table is rejected.
+  const progress = await createProgress(options.progress ?? 'none', options.stream);
+  const optimizer = createOptimizer(plan.optimizer);
+  let tensors: { x: tf.Tensor2D; y: tf.Tensor2D };
+  try {
+    tensors = tableTensors(data);
+  } catch (error) {
+    optimizer.dispose();
+    throw error;
+  }
+  const { x, y } = tensors;
   const n = x.shape[0];
   const batchSize = plan.batch === 'full' ? n : Math.min(plan.batch, n);
   const steps = Math.ceil(n / batchSize);
   // One batch holding every row has the same gradient in any order: skip the gather.
   const shuffle = plan.shuffle && steps > 1;
 
-  const optimizer = createOptimizer(plan.optimizer);
-  const progress = await createProgress(options.progress ?? 'none', options.stream);
   const epochs: EpochLog[] = [];
   let lastYield = Date.now();
   let lastLoss = Number.NaN;
 
-  progress.start(plan.epochs);
   try {
+    progress.start(plan.epochs);
     for (let epoch = 1; epoch <= plan.epochs; epoch++) {
       const order = shuffle ? tf.tensor1d(shuffledIndices(n, rng), 'int32') : null;
       const xs = order ? tf.gather(x, order) : x;
@@ -186,7 +198,7 @@ export async function fit(
             throw new NncRuntimeError(
               RUNTIME_ERROR_CODES.diverged,
               `Training diverged at epoch ${epoch}, step ${s + 1} of ${steps}: the loss became ${loss}` +
-                (Number.isFinite(lastLoss) ? ` (the previous step's loss was ${lastLoss})` : '') +
+                (Number.isFinite(lastLoss) ? ` (the previous step's loss was ${lastLoss.toPrecision(4)})` : '') +
                 `. Try a smaller learning rate (it is ${learningRateOf(plan.optimizer)}), or scale the data to smaller values.`,
             );
           }

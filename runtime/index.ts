@@ -43,3 +43,5 @@ export {
   type WeightSpec,
   type EncodedWeights,
 } from './checkpoint.js';
+export { toInputTensor, type NestedNumbers } from './input.js';
+export type { TrainingRun, DisposableModel } from './run.js';

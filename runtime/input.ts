@@ -11,17 +11,36 @@ export function toInputTensor(value: tf.Tensor | NestedNumbers, expected: readon
   let t: tf.Tensor;
   if (value instanceof tf.Tensor) t = value;
   else {
-    try {
-      t = tf.tensor(value as number[], undefined, 'float32');
-    } catch (e) {
-      throw new NncRuntimeError('NN4101', `input \`${name}\` is not a rectangular array of numbers (${(e as Error).message})`);
-    }
+    // tfjs checks raggedness only in debug mode: in prod mode [[1, 2], [3]] silently becomes a
+    // [2, 2] tensor holding three values. So the shape is inferred and checked here.
+    const shape: number[] = [];
+    for (let v: NestedNumbers = value; Array.isArray(v); v = v[0]) shape.push(v.length);
+    const flat = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    let next = 0;
+    const walk = (v: NestedNumbers, depth: number, path: string): void => {
+      if (depth === shape.length) {
+        if (typeof v !== 'number' || !Number.isFinite(v)) {
+          throw new NncRuntimeError('NN4205', `input \`${name}\` has ${String(v)} at ${path || 'the top'}, not a finite number`);
+        }
+        flat[next++] = v;
+        return;
+      }
+      if (!Array.isArray(v) || v.length !== shape[depth]) {
+        throw new NncRuntimeError(
+          'NN4205',
+          `input \`${name}\` is not a rectangular array of numbers: ${path || 'the top'} has ${Array.isArray(v) ? v.length : 'no'} elements where ${shape[depth]} were expected`,
+        );
+      }
+      v.forEach((item, i) => walk(item, depth + 1, `${path}[${i}]`));
+    };
+    walk(value, 0, '');
+    t = tf.tensor(flat, shape, 'float32');
   }
   const found = t.shape;
   const show = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
   if (found.length !== expected.length || expected.some((d, i) => d !== null && d !== found[i])) {
     if (t !== value) t.dispose();
-    throw new NncRuntimeError('NN4102', `input \`${name}\` must have shape ${show(expected)}, found ${show(found)}`);
+    throw new NncRuntimeError('NN4205', `input \`${name}\` must have shape ${show(expected)}, found ${show(found)}`);
   }
   return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
 }

@@ -18,6 +18,15 @@ export function checkData(decl: DataDecl, sink: DiagnosticSink): DataIR | undefi
     sink.error('NN4011', table.span, `table \`${decl.name.name}\` has no rows`, { help: 'add rows below the header, e.g. `0, 1 -> 1`' });
     return undefined;
   }
+  for (let i = 1; i < table.rows.length; i++) {
+    const row = table.rows[i]!;
+    if (row.firstLine === table.rows[i - 1]!.lastLine) {
+      sink.error('NN1001', row.span, 'expected `,` or a line break before this value: a table has one row per line', {
+        help: 'separate values with commas and put each row on its own line: `0, 1 -> 1`',
+      });
+      return undefined;
+    }
+  }
   const nf = table.features.length;
   const nl = table.labels.length;
   for (const [i, row] of table.rows.entries()) {

@@ -19,6 +19,7 @@ interface Value {
 }
 
 export function checkModel(decl: ModelDecl, sink: DiagnosticSink): ModelIR {
+  const errorsBefore = sink.items.length;
   // `p`, `t`, `y` and `_training` are locals of the generated forward/predict methods.
   const locals = new Scope(['p', 't', 'y', '_training']);
   const env = new Map<string, Value>();
@@ -48,7 +49,8 @@ export function checkModel(decl: ModelDecl, sink: DiagnosticSink): ModelIR {
     }
     const args = bindArguments(call, def.params, def.name, sink);
     if (!input) {
-      sink.error('NN3007', call.span, `\`${def.name}\` has no input: declare one first, e.g. \`input x: [batch, 2]\``);
+      // A model without any input gets one diagnostic (NN3005), not one per layer.
+      if (decl.body.some((s) => s.kind === 'input')) sink.error('NN3007', call.span, `\`${def.name}\` has no input: declare one first, e.g. \`input x: [batch, 2]\``);
       return { id: '', shape: undefined, span: call.span };
     }
     if (!args.ok || !input.shape) return { id: '', shape: undefined, span: call.span };
@@ -132,7 +134,7 @@ export function checkModel(decl: ModelDecl, sink: DiagnosticSink): ModelIR {
       case 'input': {
         const shape = resolveType(stmt.type, sink);
         const id = locals.claim(stmt.name.name);
-        const value: Value = { id, shape, span: stmt.name.span };
+        const value: Value = { id, shape, span: stmt.span };
         bind(stmt.name.name, value, stmt.name.span);
         if (shape) inputs.push({ name: stmt.name.name, id, shape, span: stmt.span });
         else broken = true;
@@ -185,7 +187,8 @@ export function checkModel(decl: ModelDecl, sink: DiagnosticSink): ModelIR {
   }
   const total = nodes.reduce((n, l) => n + l.paramCount, 0);
   const trainable = nodes.reduce((n, l) => n + paramCount(l.weights.filter((w) => w.trainable)), 0);
-  return { name: decl.name.name, span: decl.span, nameSpan: decl.name.span, inputs, nodes, outputs, paramCount: total, trainableParamCount: trainable };
+  const complete = !decl.recovered && sink.items.length === errorsBefore && !broken;
+  return { name: decl.name.name, span: decl.span, nameSpan: decl.name.span, inputs, nodes, outputs, paramCount: total, trainableParamCount: trainable, complete };
 }
 
 function reportUnknownCallee(call: CallExpr, env: Map<string, Value>, sink: DiagnosticSink): void {

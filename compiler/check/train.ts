@@ -116,8 +116,8 @@ export function checkTrain(decl: TrainDecl, models: Map<string, ModelIR>, data: 
   const seed = props.has('seed') ? nonNegativeInt(props.get('seed')!.value, 'seed', sink) : undefined;
   if (props.has('seed') && seed === undefined) ok = false;
 
-  if (model && table && ok) ok = checkDataFitsModel(decl, model, table, loss!, lossProp!.value.span, sink);
-  if (!ok || !model || !table || !loss || !optimizer || epochs === undefined || batch === undefined || shuffle === undefined) return undefined;
+  if (model && table && ok && model.complete) ok = checkDataFitsModel(decl, model, table, loss!, lossProp!.value.span, sink);
+  if (!ok || !model || !model.complete || !table || !loss || !optimizer || epochs === undefined || batch === undefined || shuffle === undefined) return undefined;
   const plan: TrainPlan = { loss, optimizer, batch, epochs, metrics: metricList, shuffle, ...(seed !== undefined ? { seed } : {}) };
   return { model: model.name, data: table.name, plan, span: decl.span };
 }

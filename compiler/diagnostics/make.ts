@@ -14,7 +14,17 @@ export interface DiagnosticExtras {
 
 export function diagnostic(code: DiagnosticCode, span: Span, message: string, extras: DiagnosticExtras = {}): Diagnostic {
   const { severity = 'error', related = [], fixes = [], ...rest } = extras;
-  return { code, severity, message, span, ...rest, related, fixes };
+  for (const key of ['label', 'expected', 'found', 'help'] as const) if (rest[key] !== undefined) rest[key] = shorten(rest[key]);
+  return { code, severity, message: shorten(message), span, ...rest, related: related.map((r) => ({ ...r, message: shorten(r.message) })), fixes };
+}
+
+/**
+ * Names from the source are quoted in messages; a 1 MB identifier must not make a 1 MB message.
+ * Long quoted names are cut in the middle of their backticks, and whole messages are capped.
+ */
+export function shorten(text: string): string {
+  const cut = text.replace(/`([^`]{61,})`/g, (_, name: string) => `\`${name.slice(0, 40)}…${name.slice(-10)}\``);
+  return cut.length > 400 ? cut.slice(0, 399) + '…' : cut;
 }
 
 /** A sink that stops accepting diagnostics after a cap, so garbage input cannot flood the output. */

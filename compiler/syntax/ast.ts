@@ -17,7 +17,12 @@ export interface SourceFileNode {
 
 export type Decl = ModelDecl | DataDecl | TrainDecl;
 
-export interface ModelDecl {
+/** Set on a declaration in which the parser had to recover from a syntax error. */
+interface Recoverable {
+  recovered?: boolean;
+}
+
+export interface ModelDecl extends Recoverable {
   kind: 'model';
   name: Ident;
   body: ModelStatement[];
@@ -121,7 +126,7 @@ export interface PipeExpr {
   span: Span;
 }
 
-export interface DataDecl {
+export interface DataDecl extends Recoverable {
   kind: 'data';
   name: Ident;
   table: TableNode;
@@ -139,9 +144,12 @@ export interface TableRow {
   features: NumberLit[];
   labels: NumberLit[];
   span: Span;
+  /** 1-based lines of the row's first and last token: rows are one per line. */
+  firstLine: number;
+  lastLine: number;
 }
 
-export interface TrainDecl {
+export interface TrainDecl extends Recoverable {
   kind: 'train';
   model: Ident;
   data: Ident;

@@ -247,7 +247,10 @@ export function buildData(node: CstNode): A.DataDecl | undefined {
       .filter((v): v is A.NumberLit => v !== undefined)
       .sort((a, b) => a.span.start - b.span.start);
     const rowArrow = tokens(r, 'Arrow')[0];
+    const rowTokens = [...nodes(r, 'signedNumber').flatMap((n) => [...tokens(n, 'Minus'), ...tokens(n, 'NumberLiteral')]), ...tokens(r, 'Arrow'), ...tokens(r, 'Comma')];
     rows.push({
+      firstLine: Math.min(...rowTokens.map((t) => t.startLine ?? 0)),
+      lastLine: Math.max(...rowTokens.map((t) => t.endLine ?? 0)),
       features: rowArrow ? values.filter((v) => v.span.start < rowArrow.startOffset) : values,
       labels: rowArrow ? values.filter((v) => v.span.start > rowArrow.startOffset) : [],
       span: rowSpan,

@@ -1,6 +1,6 @@
 // Source text → AST + syntax diagnostics. Never throws on user input.
 import type { IRecognitionException, IToken } from 'chevrotain';
-import { parseSource } from '../../grammar/parser.js';
+import { lex, parseTokens } from '../../grammar/parser.js';
 import * as T from '../../grammar/tokens.js';
 import { DiagnosticSink } from '../diagnostics/make.js';
 import { buildAst } from './build-ast.js';
@@ -14,6 +14,8 @@ export interface ParsedFile {
 
 /** Deeper nesting than this is certainly a mistake, and would exhaust the recursive-descent stack. */
 const maxNesting = 128;
+/** Past this many, more lexer errors say nothing new: one summary stands for the rest. */
+const maxLexErrors = 10;
 /** 16 MB of source is far beyond any real network description. */
 const maxSourceLength = 16 * 1024 * 1024;
 
@@ -26,20 +28,29 @@ export function parseFile(source: string, sink: DiagnosticSink): ParsedFile {
     return empty;
   }
   const { cst, tokens, comments, lexErrors, parseErrors } = parseSourceGuarded(source, sink);
-  for (const e of lexErrors) {
+  for (const e of lexErrors.slice(0, maxLexErrors)) {
     const text = source.slice(e.offset, e.offset + Math.min(e.length, 20));
     const shown = /^[\x20-\x7e]+$/.test(text) ? `\`${text}\`` : describeChars(text);
     sink.error('NN1002', { start: e.offset, end: e.offset + e.length }, `unexpected character${e.length > 1 ? 's' : ''} ${shown}`, {
       help: 'names are letters, digits and `_`; strings use double quotes; comments start with `//`',
     });
   }
+  if (lexErrors.length > maxLexErrors) {
+    const rest = lexErrors.slice(maxLexErrors);
+    const last = rest[rest.length - 1]!;
+    sink.error('NN1002', { start: rest[0]!.offset, end: last.offset + last.length }, `and ${rest.length} more runs of unexpected characters`, {
+      help: 'is this a .nn text file? it looks like binary data or another language',
+    });
+  }
   if (!cst) return empty;
-  reportParseErrors(parseErrors, tokens, source, sink);
-  return { ast: buildAst(cst), tokens, comments };
+  const recoveredAt = reportParseErrors(parseErrors, tokens, source, sink);
+  const ast = buildAst(cst);
+  for (const decl of ast.decls) if (recoveredAt.some((offset) => offset >= decl.span.start && offset <= decl.span.end)) decl.recovered = true;
+  return { ast, tokens, comments };
 }
 
 function parseSourceGuarded(source: string, sink: DiagnosticSink) {
-  const lexed = T.nnLexer.tokenize(source);
+  const lexed = lex(source);
   let depth = 0;
   for (const t of lexed.tokens) {
     const type = t.tokenType;
@@ -52,7 +63,7 @@ function parseSourceGuarded(source: string, sink: DiagnosticSink) {
       return { cst: undefined, tokens: lexed.tokens, comments: [], lexErrors: lexed.errors, parseErrors: [] };
     }
   }
-  return parseSource(source);
+  return parseTokens(lexed);
 }
 
 function describeChars(text: string): string {
@@ -64,7 +75,8 @@ function describeChars(text: string): string {
  * Chevrotain's recovery can report a cascade of errors after one mistake. We keep the first error
  * in each top-level declaration: that is the one the user made; the rest are echoes.
  */
-function reportParseErrors(errors: IRecognitionException[], tokens: IToken[], source: string, sink: DiagnosticSink): void {
+function reportParseErrors(errors: IRecognitionException[], tokens: IToken[], source: string, sink: DiagnosticSink): number[] {
+  const offsets = errors.map((e) => errorOffset(e, source));
   const starts = tokens.filter((t) => declarationStarts.has(t.tokenType)).map((t) => t.startOffset);
   const seen = new Set<number>();
   for (const e of errors) {
@@ -78,6 +90,7 @@ function reportParseErrors(errors: IRecognitionException[], tokens: IToken[], so
       : { start: e.token.startOffset, end: (e.token.endOffset ?? e.token.startOffset) + 1 };
     sink.error('NN1001', span, friendlyMessage(e), hintFor(e));
   }
+  return offsets;
 }
 
 function errorOffset(e: IRecognitionException, source: string): number {

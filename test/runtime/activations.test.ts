@@ -25,12 +25,12 @@ describe('step', () => {
     const loss = lossFunction('mae');
     const opt = createOptimizer({ name: 'sgd', lr: 0.1 });
     const x = tf.tensor2d([[1, 1]]);
-    opt.minimize(() => loss(tf.tensor2d([[1]]), model.forward(x)), false, [model.kernel, model.bias]);
+    opt.minimize(() => loss(tf.tensor2d([[1]]), model.forward(x, true)), false, [model.kernel, model.bias]);
     // w <- w + eta (y - yhat) x = [0.6, -0.4], b <- b + eta (y - yhat) = 0.1
     expect(close(model.values().kernel, [0.6, -0.4], 1e-6)).toBe(true);
     expect(close(model.values().bias, [0.1], 1e-6)).toBe(true);
     // Now correctly classified (z = 0.3 > 0, yhat = 1 = y): the rule leaves the weights alone.
-    opt.minimize(() => loss(tf.tensor2d([[1]]), model.forward(x)), false, [model.kernel, model.bias]);
+    opt.minimize(() => loss(tf.tensor2d([[1]]), model.forward(x, true)), false, [model.kernel, model.bias]);
     expect(close(model.values().kernel, [0.6, -0.4], 1e-6)).toBe(true);
     expect(close(model.values().bias, [0.1], 1e-6)).toBe(true);
     opt.dispose();

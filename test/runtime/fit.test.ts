@@ -207,3 +207,17 @@ describe('evaluate', () => {
     model.dispose();
   });
 });
+
+describe('fit cleans up after rejected input', () => {
+  it('leaves no tensors behind when the table or the optimizer is rejected', async () => {
+    const model = new TinyDense(1, 1);
+    const before = tf.memory().numTensors;
+    const bad: TableData = { features: ['x'], labels: ['y'], x: [[1], [2, 3]], y: [[1], [2]] };
+    await expect(fit(model, bad, { ...basePlan, optimizer: { name: 'adam' } })).rejects.toThrow(/^Row 2 of the data/);
+    await expect(fit(model, linearData(2), { ...basePlan, optimizer: { name: 'adam', lr: -1 } })).rejects.toThrow(
+      /learning rate must be a positive number/,
+    );
+    expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+});

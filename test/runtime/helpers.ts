@@ -38,7 +38,7 @@ export class TinyDense implements TrainableModel {
     ];
   }
 
-  forward(x: tf.Tensor): tf.Tensor {
+  forward(x: tf.Tensor, _training: boolean): tf.Tensor {
     const z = tf.add(tf.matMul(x as tf.Tensor2D, this.kernel as tf.Tensor2D), this.bias);
     return this.activation ? this.activation(z) : z;
   }

@@ -1,0 +1,51 @@
+// The generated TypeScript of every example and compiling fixture passes `tsc --strict --noEmit`
+// (plus noUnusedLocals/Parameters), against the runtime's published declarations (dist/, built by
+// `pretest`), resolved as an app would: `nnc/runtime` through the package's exports.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../compiler/compile.js';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const outDir = `${root}test/.out/typecheck/`;
+
+function sources(): { name: string; source: string }[] {
+  const fromDir = (dir: string) =>
+    readdirSync(root + dir)
+      .filter((f) => f.endsWith('.nn'))
+      .map((f) => ({ name: `${dir}/${f}`, source: readFileSync(`${root}${dir}/${f}`, 'utf8') }));
+  return [...fromDir('examples'), ...fromDir('test/fixtures')].filter(({ source, name }) => !compile(source, { fileName: name }).hasErrors);
+}
+
+describe('generated code type-checks', () => {
+  it('passes tsc --strict for every example and compiling fixture', () => {
+    mkdirSync(outDir, { recursive: true });
+    const files: string[] = [];
+    for (const { name, source } of sources()) {
+      const output = compile(source, { fileName: name }).output!;
+      const file = `${outDir}${name.replace(/[/.]/g, '_')}.ts`;
+      writeFileSync(file, output);
+      files.push(file);
+    }
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    const program = ts.createProgram(files, {
+      strict: true,
+      noEmit: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+      noImplicitReturns: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      types: ['node'],
+      skipLibCheck: true,
+    });
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
+      const where = d.file ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+      return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+    });
+    expect(diagnostics).toEqual([]);
+  });
+});
