@@ -54,3 +54,16 @@ export async function useBackend(name: BackendName | (string & {})): Promise<voi
 export function currentBackend(): string | null {
   return tf.engine().backendName ?? null;
 }
+
+/**
+ * Generated model constructors call this first: creating weights before `useBackend` would fail
+ * inside tfjs with a message about wasm that does not say what to do.
+ */
+export function requireBackend(): void {
+  if (currentBackend() === null) {
+    throw new NncRuntimeError(
+      RUNTIME_ERROR_CODES.noBackend,
+      "No TensorFlow.js backend is ready: call `await useBackend('wasm')` (or 'cpu') from 'nnc/runtime' before creating a model.",
+    );
+  }
+}

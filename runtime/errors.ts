@@ -10,6 +10,8 @@ export const RUNTIME_ERROR_CODES = {
   backendUnavailable: 'NN4102',
   /** tfjs could not initialise the backend. */
   backendFailed: 'NN4103',
+  /** A model was created before any backend was chosen. */
+  noBackend: 'NN4104',
   /** A table row has the wrong number of columns, or the table is empty or inconsistent. */
   badTable: 'NN4201',
   /** A table cell is not a finite number. */

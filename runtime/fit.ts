@@ -179,9 +179,11 @@ export async function fit(
                   const xb = rowsOf(xs, start, size, steps === 1);
                   const yb = rowsOf(ys, start, size, steps === 1);
                   const pred = model.forward(xb, true);
+                  // The loss first: it rejects mismatched labels before any metric is kept.
+                  const loss = lossFn(yb, pred);
                   // Metrics on the same forward pass; kept so they outlive minimize's scopes.
                   measured = metrics.map(([, fn]) => tf.keep(fn(yb, pred)));
-                  return lossFn(yb, pred);
+                  return loss;
                 }),
               true,
               variables,

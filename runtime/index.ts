@@ -4,7 +4,7 @@ export * as tf from '@tensorflow/tfjs-core';
 
 export type * from './types.js';
 export { NncRuntimeError, RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './errors.js';
-export { useBackend, currentBackend } from './backend.js';
+export { useBackend, currentBackend, requireBackend } from './backend.js';
 export { createRng, deriveSeed, normalizeSeed, shuffledIndices, type Rng } from './random.js';
 export {
   computeFans,

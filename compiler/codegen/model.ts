@@ -45,6 +45,7 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
     }, '};');
     w.line();
     w.block(`constructor(options: ${className}Options = {}) {`, () => {
+      w.line(`${rt.use('requireBackend')}();`);
       const anyRandom = model.nodes.some((n) => n.weights.some((wt) => !wt.values && wt.init === 'glorot_uniform'));
       if (anyRandom) w.line(`const seed = options.seed ?? ${rt.use('DEFAULT_SEED')};`);
       else w.line(`void options;`);

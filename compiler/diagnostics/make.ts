@@ -23,10 +23,13 @@ export function diagnostic(code: DiagnosticCode, span: Span, message: string, ex
  * Long quoted names are cut in the middle of their backticks, and whole messages are capped.
  */
 export function shorten(text: string): string {
-  const cut = text.replace(/`([^`]{61,})`/g, (_, name: string) => `\`${name.slice(0, 40)}…${name.slice(-10)}\``);
+  // Odd pieces between backticks are quoted code; only those are cut.
+  const cut = text
+    .split('`')
+    .map((piece, i) => (i % 2 === 1 && piece.length > 60 ? `${piece.slice(0, 40)}…${piece.slice(-10)}` : piece))
+    .join('`');
   return cut.length > 400 ? cut.slice(0, 399) + '…' : cut;
 }
-
 /** A sink that stops accepting diagnostics after a cap, so garbage input cannot flood the output. */
 export class DiagnosticSink {
   readonly items: Diagnostic[] = [];

@@ -1,0 +1,38 @@
+// Every example compiles, and each of its `train` blocks runs a few epochs through the generated
+// module with a finite loss. (Full-length training is `nnc train`'s job; the CLI test
+// trains XOR to the end.)
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TrainingRun } from '../runtime/index.js';
+import { fit, tf, useBackend } from '../runtime/index.js';
+import { loadModel } from './helpers/load.js';
+
+const dir = fileURLToPath(new URL('../examples/', import.meta.url));
+const examples = readdirSync(dir).filter((f) => f.endsWith('.nn')).sort();
+
+describe('examples', () => {
+  beforeAll(() => useBackend('wasm'));
+
+  it('the course examples of the walking skeleton are all here', () => {
+    for (const name of ['oktoberfest.nn', 'perceptron.nn', 'xor.nn', 'regression.nn', 'pozzati.nn']) expect(examples).toContain(name);
+  });
+
+  for (const file of examples) {
+    it(`${file} trains a few epochs with a finite loss and leaks no tensors`, async () => {
+      const mod = await loadModel(readFileSync(dir + file, 'utf8'), `examples/${file}`);
+      const runs = mod['trainings'] as readonly TrainingRun[];
+      for (const run of runs) {
+        const epochs = Math.min(run.plan.epochs, 20);
+        const model = run.createModel(run.plan.seed ?? 1);
+        const before = tf.memory().numTensors;
+        const history = await fit(model, run.data, { ...run.plan, epochs });
+        const losses = history.epochs.map((e) => e.logs['loss']!);
+        expect(losses).toHaveLength(epochs);
+        for (const l of losses) expect(Number.isFinite(l)).toBe(true);
+        expect(tf.memory().numTensors).toBe(before);
+        model.dispose();
+      }
+    });
+  }
+});
