@@ -24,7 +24,14 @@ export interface LayerNode {
   local: string;
   def: LayerDef;
   args: Record<string, ArgValue>;
+  /** The first input (most layers have exactly one). */
   input: ValueInfo;
+  /** Every input, in order (`add`, `concat` and blocks' merges take several). */
+  inputs: ValueInfo[];
+  /** Set when this node reuses the weights of an earlier node (a shared `layer` instance). */
+  sharedWith?: string;
+  /** The block instance it belongs to (`residual_block_1`), for grouping in graphs. */
+  scope?: string;
   shape: Dim[];
   weights: WeightSpec[];
   paramCount: number;

@@ -17,6 +17,7 @@ export class NnParser extends CstParser {
   private declaration = this.RULE('declaration', () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.modelDecl) },
+      { ALT: () => this.SUBRULE(this.blockDecl) },
       { ALT: () => this.SUBRULE(this.dataDecl) },
       { ALT: () => this.SUBRULE(this.trainDecl) },
     ]);
@@ -31,14 +32,58 @@ export class NnParser extends CstParser {
     this.CONSUME(T.RCurly);
   });
 
+  // block Name(param: type = default, ...) { statements }: a reusable, parameterised piece of a model.
+  private blockDecl = this.RULE('blockDecl', () => {
+    this.CONSUME(T.Block);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.MANY_SEP({ SEP: T.Comma, DEF: () => this.SUBRULE(this.blockParam) });
+      this.CONSUME(T.RParen);
+    });
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.modelStatement));
+    this.CONSUME(T.RCurly);
+  });
+
+  // filters: int = 16
+  private blockParam = this.RULE('blockParam', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.CONSUME2(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expression);
+    });
+  });
+
   private modelStatement = this.RULE('modelStatement', () => {
     this.OR([
       { ALT: () => this.SUBRULE(this.inputStatement) },
       { ALT: () => this.SUBRULE(this.outputStatement) },
       { ALT: () => this.SUBRULE(this.letStatement) },
+      { ALT: () => this.SUBRULE(this.layerStatement) },
+      { ALT: () => this.SUBRULE(this.repeatStatement) },
       { ALT: () => this.SUBRULE(this.expression) },
     ]);
     this.OPTION(() => this.CONSUME(T.Semicolon));
+  });
+
+  // layer shared = dense(8): a layer instance whose weights every use shares.
+  private layerStatement = this.RULE('layerStatement', () => {
+    this.CONSUME(T.LayerKw);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expression);
+  });
+
+  // repeat 3 { statements }
+  private repeatStatement = this.RULE('repeatStatement', () => {
+    this.CONSUME(T.Repeat);
+    this.CONSUME(T.NumberLiteral);
+    this.CONSUME(T.LCurly);
+    this.MANY(() => this.SUBRULE(this.modelStatement));
+    this.CONSUME(T.RCurly);
   });
 
   // input x: [batch, 2]
@@ -73,12 +118,12 @@ export class NnParser extends CstParser {
     this.CONSUME(T.RBracket);
   });
 
-  // data name = table { header; rows }
+  // data name = table { header; rows }   or   data name = csv("f.csv", …) |> one_hot(3)
   private dataDecl = this.RULE('dataDecl', () => {
     this.CONSUME(T.Data);
     this.CONSUME(T.Identifier);
     this.CONSUME(T.Equals);
-    this.SUBRULE(this.tableLiteral);
+    this.OR([{ ALT: () => this.SUBRULE(this.tableLiteral) }, { ALT: () => this.SUBRULE(this.expression) }]);
   });
 
   private tableLiteral = this.RULE('tableLiteral', () => {

@@ -16,6 +16,8 @@ export const Data = keyword('data');
 export const Table = keyword('table');
 export const Train = keyword('train');
 export const On = keyword('on');
+export const Repeat = keyword('repeat');
+export const LayerKw = keyword('layer');
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\f\v]+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n\r]*/, group: 'comments' });
@@ -41,7 +43,7 @@ export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'" });
 export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'" });
 export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'" });
 
-export const keywords = [Model, Block, Input, Output, Let, Data, Table, Train, On];
+export const keywords = [Model, Block, Input, Output, Let, Data, Table, Train, On, Repeat, LayerKw];
 
 // Order matters: comments before Slash, Arrow before Minus, keywords before Identifier.
 export const allTokens: TokenType[] = [
@@ -70,6 +72,6 @@ export const allTokens: TokenType[] = [
   Slash,
 ];
 
-export const keywordNames: readonly string[] = ['model', 'block', 'input', 'output', 'let', 'data', 'table', 'train', 'on'];
+export const keywordNames: readonly string[] = ['model', 'block', 'input', 'output', 'let', 'data', 'table', 'train', 'on', 'repeat', 'layer'];
 
 export const nnLexer = new Lexer(allTokens, { positionTracking: 'full', ensureOptimizations: false });

@@ -7,6 +7,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TrainableModel } from './types.js';
 import { NncRuntimeError, RUNTIME_ERROR_CODES, messageOf } from './errors.js';
 
+/** What a checkpoint needs of a model: its name and its weights (models with several inputs have no `forward`). */
+export type WeightOwner = Pick<TrainableModel, 'modelName' | 'weights'>;
+
 export const WEIGHTS_MANIFEST_FILE = 'weights.json';
 export const WEIGHTS_DATA_FILE = 'weights.bin';
 
@@ -48,7 +51,7 @@ function mismatch(message: string): NncRuntimeError {
 }
 
 /** The model's weights as a manifest and one byte buffer (no I/O). */
-export function encodeWeights(model: TrainableModel): EncodedWeights {
+export function encodeWeights(model: WeightOwner): EncodedWeights {
   const weights = model.weights();
   const seen = new Set<string>();
   const specs: WeightSpec[] = [];
@@ -133,7 +136,7 @@ function layoutOf(manifest: unknown): Array<WeightSpec & { offset: number }> {
  * the checkpoint with the same shape, and the checkpoint must hold nothing else; nothing is
  * assigned unless everything matches.
  */
-export function decodeWeights(model: TrainableModel, manifest: WeightsManifest | unknown, bytes: Uint8Array): void {
+export function decodeWeights(model: WeightOwner, manifest: WeightsManifest | unknown, bytes: Uint8Array): void {
   const layout = layoutOf(manifest);
   const expectedBytes = layout.reduce((sum, w) => sum + sizeOf(w.shape) * 4, 0);
   if (bytes.byteLength !== expectedBytes) {
@@ -184,7 +187,7 @@ async function nodeModules(): Promise<{ fs: Fs; path: Path }> {
 }
 
 // Written beside the target and renamed over it, so a crash mid-write never leaves a torn file.
-async function writeAtomically(fs: Fs, file: string, contents: Uint8Array | string): Promise<void> {
+export async function writeAtomically(fs: Fs, file: string, contents: Uint8Array | string): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     const handle = await fs.open(tmp, 'w');
@@ -202,7 +205,7 @@ async function writeAtomically(fs: Fs, file: string, contents: Uint8Array | stri
 }
 
 /** Writes `dir/weights.bin`, then `dir/weights.json`, each atomically; creates `dir` if needed. */
-export async function saveWeights(model: TrainableModel, dir: string): Promise<void> {
+export async function saveWeights(model: WeightOwner, dir: string): Promise<void> {
   const { manifest, data } = encodeWeights(model);
   const { fs, path } = await nodeModules();
   try {
@@ -215,7 +218,7 @@ export async function saveWeights(model: TrainableModel, dir: string): Promise<v
 }
 
 /** Reads `dir/weights.json` and `dir/weights.bin` and assigns them to the model's variables. */
-export async function loadWeights(model: TrainableModel, dir: string): Promise<void> {
+export async function loadWeights(model: WeightOwner, dir: string): Promise<void> {
   const { fs, path } = await nodeModules();
   const manifestFile = path.join(dir, WEIGHTS_MANIFEST_FILE);
   let text: string;

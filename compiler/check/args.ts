@@ -84,8 +84,9 @@ function convertArgument(arg: Argument, param: ParamSpec, what: string, sink: Di
     case 'float': {
       if (v.kind !== 'number') return wrongType(param.type === 'int' ? 'a whole number' : 'a number');
       if (param.type === 'int' && !Number.isInteger(v.value)) return wrongType('a whole number');
-      if ((param.min !== undefined && v.value < param.min) || (param.greaterThan !== undefined && v.value <= param.greaterThan)) {
-        const bound = param.min !== undefined ? `at least ${param.min}` : `greater than ${param.greaterThan}`;
+      if ((param.min !== undefined && v.value < param.min) || (param.greaterThan !== undefined && v.value <= param.greaterThan) || (param.max !== undefined && v.value > param.max)) {
+        const lower = param.min !== undefined ? `at least ${param.min}` : param.greaterThan !== undefined ? `greater than ${param.greaterThan}` : undefined;
+        const bound = param.max === undefined ? lower! : lower ? `${lower} and at most ${param.max}` : `at most ${param.max}`;
         sink.error('NN3002', v.span, `\`${param.name}\` of \`${what}\` must be ${bound}, found ${v.text}`, {
           expected: bound,
           found: v.text,
@@ -102,6 +103,20 @@ function convertArgument(arg: Argument, param: ParamSpec, what: string, sink: Di
       return activationArgument(v, param, what, sink);
     case 'tensor':
       return tensorLiteral(v, param, what, sink);
+    case 'ints':
+      return intsArgument(v, param, what, sink);
+    case 'choice': {
+      const choices = param.choices ?? [];
+      const name = v.kind === 'name' ? v.name : v.kind === 'string' ? v.value : undefined;
+      if (name !== undefined && choices.includes(name)) return name;
+      const guess = name !== undefined ? closest(name, choices) : undefined;
+      sink.error('NN3001', v.span, `\`${param.name}\` of \`${what}\` must be one of ${choices.map((c) => `\`${c}\``).join(', ')}`, {
+        expected: choices.join(' | '),
+        found: describe(v),
+        ...(guess ? { help: `did you mean \`${guess}\`?`, fixes: [{ title: `Change to \`${guess}\``, edits: [{ span: v.span, newText: guess }] }] } : {}),
+      });
+      return undefined;
+    }
   }
 }
 
@@ -137,6 +152,30 @@ function activationArgument(v: Expr, param: ParamSpec, what: string, sink: Diagn
     }
   }
   return result;
+}
+
+/** `3` or `[3, 3]`: whole numbers within the parameter's range; the layer expands a single one. */
+function intsArgument(v: Expr, param: ParamSpec, what: string, sink: DiagnosticSink): number[] | undefined {
+  const items = v.kind === 'list' ? v.items : [v];
+  const out: number[] = [];
+  for (const item of items) {
+    const n = item.kind === 'number' ? item.value : item.kind === 'unary' && item.operand.kind === 'number' ? -item.operand.value : undefined;
+    if (n === undefined || !Number.isInteger(n) || items.length === 0) {
+      sink.error('NN3001', item.span, `\`${param.name}\` of \`${what}\` must be a whole number or a list of them, e.g. \`3\` or \`[3, 3]\``, { found: describe(item) });
+      return undefined;
+    }
+    if ((param.min !== undefined && n < param.min) || (param.max !== undefined && n > param.max)) {
+      const bound = param.max === undefined ? `at least ${param.min}` : `between ${param.min} and ${param.max}`;
+      sink.error('NN3002', item.span, `\`${param.name}\` of \`${what}\` must be ${bound}, found ${n}`, { expected: bound, found: String(n), help: param.doc });
+      return undefined;
+    }
+    out.push(n);
+  }
+  if (out.length === 0) {
+    sink.error('NN3001', v.span, `\`${param.name}\` of \`${what}\` needs at least one number`, { found: 'an empty list' });
+    return undefined;
+  }
+  return out;
 }
 
 function tensorLiteral(v: Expr, param: ParamSpec, what: string, sink: DiagnosticSink): TensorValue | undefined {

@@ -2,9 +2,9 @@
 // `train` blocks that use them), so a `train` may come before the model it names.
 import type { DiagnosticSink } from '../diagnostics/make.js';
 import type { DataIR, ModelIR, ProgramIR, TrainIR } from '../ir.js';
-import type { Ident, SourceFileNode } from '../syntax/ast.js';
+import type { BlockDecl, Ident, SourceFileNode } from '../syntax/ast.js';
 import { checkData } from './data.js';
-import { checkModel } from './model.js';
+import { checkBlockDecl, checkModel } from './model.js';
 import { checkTrain } from './train.js';
 
 export function checkProgram(file: SourceFileNode, sink: DiagnosticSink): ProgramIR {
@@ -22,11 +22,19 @@ export function checkProgram(file: SourceFileNode, sink: DiagnosticSink): Progra
     return true;
   };
 
+  // Blocks first: a model may use a block declared after it.
+  const blocks = new Map<string, BlockDecl>();
+  for (const decl of file.decls) {
+    if (decl.kind !== 'block') continue;
+    checkBlockDecl(decl, sink);
+    if (unique(decl.name, 'block')) blocks.set(decl.name.name, decl);
+  }
+
   const models = new Map<string, ModelIR>();
   const data = new Map<string, DataIR | undefined>();
   for (const decl of file.decls) {
     if (decl.kind === 'model') {
-      const ir = checkModel(decl, sink);
+      const ir = checkModel(decl, blocks, sink);
       if (unique(decl.name, 'model')) models.set(ir.name, ir);
     } else if (decl.kind === 'data') {
       const ir = checkData(decl, sink);

@@ -39,6 +39,12 @@ const optimizers: Record<string, OptimizerInfo> = {
 
 const settings = ['loss', 'optimizer', 'epochs', 'batch', 'metrics', 'shuffle', 'seed'] as const;
 
+/** The names a `train` block accepts, read by the language server's completion and hover. */
+export function trainVocabulary(): { losses: string[]; optimizers: Record<string, string[]>; metrics: string[]; settings: readonly string[] } {
+  const optimizerSettings = Object.fromEntries(Object.entries(optimizers).map(([name, info]) => [name, Object.keys(info.params)]));
+  return { losses: Object.keys(losses), optimizers: optimizerSettings, metrics: Object.keys(metrics), settings };
+}
+
 export function checkTrain(decl: TrainDecl, models: Map<string, ModelIR>, data: Map<string, DataIR | undefined>, sink: DiagnosticSink): Omit<TrainIR, 'name'> | undefined {
   let ok = true;
   const model = models.get(decl.model.name);
@@ -123,7 +129,13 @@ export function checkTrain(decl: TrainDecl, models: Map<string, ModelIR>, data: 
 }
 
 function checkDataFitsModel(decl: TrainDecl, model: ModelIR, table: DataIR, loss: LossName, lossSpan: Span, sink: DiagnosticSink): boolean {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1) return true; // reported elsewhere or unknown
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    sink.error('NN3196', decl.model.span, `\`${model.name}\` has ${model.inputs.length} input${model.inputs.length === 1 ? '' : 's'} and ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}; a table trains a model with one of each`, {
+      related: [{ span: model.nameSpan, message: 'declared here' }],
+      help: 'train a model with one input and one output, and use this one for prediction',
+    });
+    return false;
+  }
   const input = model.inputs[0]!;
   const output = model.outputs[0]!;
   const inWidth = input.shape.length === 2 ? input.shape[1] : undefined;

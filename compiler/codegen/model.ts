@@ -1,7 +1,7 @@
 // Emits one model as a class: weights as tf.Variables created from seeded initialisers, a
 // straight-line forward pass, and typed predict/train/evaluate/save/load.
 import { num } from '../layers/activations.js';
-import type { ModelIR } from '../ir.js';
+import type { LayerNode, ModelIR } from '../ir.js';
 import { showShape, type Dim } from '../shapes/dim.js';
 import type { RuntimeImports } from './imports.js';
 import { commentText, str, type CodeWriter } from './writer.js';
@@ -18,82 +18,133 @@ function nestedArrayType(rank: number): string {
   return 'number' + '[]'.repeat(rank);
 }
 
+/** The forward pass's flag is named `training` only where a layer reads it (else tsc's noUnusedParameters objects). */
+function trainingParam(model: ModelIR): string {
+  return model.nodes.some((n) => n.def.usesTraining) ? 'training' : '_training';
+}
+
+/** The local of the node whose weights a node uses (itself, or the node it shares them with). */
+function weightOwner(model: ModelIR, node: LayerNode): LayerNode {
+  return node.sharedWith ? model.nodes.find((n) => n.id === node.sharedWith && !n.sharedWith) ?? node : node;
+}
+
 export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: RuntimeImports): void {
-  const input = model.inputs[0]!;
-  const output = model.outputs[0]!;
+  const single = model.inputs.length === 1 && model.outputs.length === 1;
+  const owners = model.nodes.filter((n) => n.weights.length > 0);
+  const signature = `${model.inputs.map((i) => `${commentText(i.name)} ${showShape(i.shape)}`).join(', ')} -> ${model.outputs.map((o) => showShape(o.shape)).join(', ')}`;
 
   w.line(`export interface ${className}Options {`);
   w.line(`  /** Seed for the initial weights; the same seed gives the same weights on every backend. */`);
   w.line(`  seed?: number;`);
   w.line(`}`);
   w.line();
+  if (!single) {
+    w.line(`/** Inputs of \`${commentText(model.name)}\`, by name. */`);
+    w.block(`export interface ${className}Inputs {`, () => model.inputs.forEach((i) => w.line(`${i.name}: tf.Tensor | ${nestedArrayType(i.shape.length)}; // ${showShape(i.shape)}`)));
+    w.line();
+    // A type alias, not an interface: tf.tidy returns only types with an (implicit) index signature.
+    w.line(`/** Outputs of \`${commentText(model.name)}\`, by name. */`);
+    w.block(`export type ${className}Outputs = {`, () => model.outputs.forEach((o) => w.line(`${o.name}: ${tensorType(o.shape.length)}; // ${showShape(o.shape)}`)), '};');
+    w.line();
+  }
   w.line(`/**`);
-  w.line(` * Model \`${commentText(model.name)}\`: ${commentText(input.name)} ${showShape(input.shape)} -> ${showShape(output.shape)}, ${model.paramCount} parameters.`);
+  w.line(` * Model \`${commentText(model.name)}\`: ${signature}, ${model.paramCount} parameters.`);
   w.line(` */`);
-  w.block(`export class ${className} implements ${rt.useType('TrainableModel')} {`, () => {
+  w.block(`export class ${className}${single ? ` implements ${rt.useType('TrainableModel')}` : ''} {`, () => {
     w.line(`readonly modelName = ${str(model.name)};`);
-    w.line(`/** Shape of the input \`${commentText(input.name)}\` ${showShape(input.shape)}; \`null\` marks a symbolic dimension. */`);
-    w.line(`static readonly inputShape: readonly (number | null)[] = ${shapeLiteral(input.shape)};`);
-    w.line(`/** Shape of the output ${showShape(output.shape)}. */`);
-    w.line(`static readonly outputShape: readonly (number | null)[] = ${shapeLiteral(output.shape)};`);
+    if (single) {
+      const input = model.inputs[0]!;
+      const output = model.outputs[0]!;
+      w.line(`/** Shape of the input \`${commentText(input.name)}\` ${showShape(input.shape)}; \`null\` marks a symbolic dimension. */`);
+      w.line(`static readonly inputShape: readonly (number | null)[] = ${shapeLiteral(input.shape)};`);
+      w.line(`/** Shape of the output ${showShape(output.shape)}. */`);
+      w.line(`static readonly outputShape: readonly (number | null)[] = ${shapeLiteral(output.shape)};`);
+    } else {
+      w.line(`/** Shapes of the inputs; \`null\` marks a symbolic dimension. */`);
+      w.line(`static readonly inputShapes: Readonly<Record<keyof ${className}Inputs, readonly (number | null)[]>> = { ${model.inputs.map((i) => `${i.name}: ${shapeLiteral(i.shape)}`).join(', ')} };`);
+    }
     w.line(`static readonly paramCount = ${model.paramCount};`);
-    w.block(`readonly params: {`, () => {
-      for (const node of model.nodes) {
-        if (node.weights.length === 0) continue;
-        w.line(`readonly ${node.id}: { ${node.weights.map((wt) => `readonly ${wt.name}: tf.Variable`).join('; ')} };`);
-      }
-    }, '};');
+    if (owners.length === 0) w.line(`readonly params = {};`);
+    else
+      w.block(`readonly params: {`, () => {
+        for (const node of owners) w.line(`readonly ${node.local}: { ${node.weights.map((wt) => `readonly ${wt.name}: tf.Variable`).join('; ')} };`);
+      }, '};');
     w.line();
     w.block(`constructor(options: ${className}Options = {}) {`, () => {
       w.line(`${rt.use('requireBackend')}();`);
-      const anyRandom = model.nodes.some((n) => n.weights.some((wt) => !wt.values && wt.init === 'glorot_uniform'));
+      const anyRandom = owners.some((n) => n.weights.some((wt) => !wt.values && (wt.init === 'glorot_uniform' || wt.init === 'random_uniform')));
       if (anyRandom) w.line(`const seed = options.seed ?? ${rt.use('DEFAULT_SEED')};`);
       else w.line(`void options;`);
-      w.block(`this.params = {`, () => {
-        for (const node of model.nodes) {
-          if (node.weights.length === 0) continue;
-          w.block(`${node.id}: {`, () => {
-            for (const wt of node.weights) w.line(`${wt.name}: tf.variable(${initializer(node.id, wt, rt)}, ${wt.trainable}),`);
-          }, '},');
-        }
-      }, '};');
+      if (owners.length > 0)
+        w.block(`this.params = {`, () => {
+          for (const node of owners) {
+            w.block(`${node.local}: {`, () => {
+              for (const wt of node.weights) w.line(`${wt.name}: tf.variable(${initializer(node.id, wt, rt)}, ${wt.trainable}),`);
+            }, '},');
+          }
+        }, '};');
     });
     w.line();
-    w.line(`/** The forward pass for one batch; call it inside \`tf.tidy\`. */`);
-    w.block(`forward(${input.id}: tf.Tensor, _training = false): tf.Tensor {`, () => {
-      if (model.nodes.some((n) => n.weights.length > 0)) w.line(`const p = this.params;`);
+    const emitBody = () => {
+      if (owners.length > 0) w.line(`const p = this.params;`);
       for (const node of model.nodes) {
+        const owner = weightOwner(model, node);
         const expr = node.def.emit({
           input: node.input.id,
+          inputs: node.inputs.map((i) => i.id),
           args: node.args,
           inputShape: node.input.shape,
           outputShape: node.shape,
-          weight: (name) => `p.${node.id}.${name}`,
+          weight: (name) => `p.${owner.local}.${name}`,
           runtime: (name) => rt.use(name),
+          training: 'training',
+          id: node.id,
         });
-        w.line(`const ${node.local} = ${expr}; // ${node.id}: ${showShape(node.shape)}`);
+        w.line(`const ${node.local} = ${expr}; // ${node.id}${node.sharedWith ? ' (shared)' : ''}: ${showShape(node.shape)}`);
       }
-      w.line(`return ${output.id};`);
-    });
-    w.line();
-    const rank = input.shape.length;
-    w.line(`/** Predicts a batch. \`${commentText(input.name)}\` is ${showShape(input.shape)}: a tensor or nested arrays. The caller disposes the result. */`);
-    w.block(`predict(${input.id}: tf.Tensor | ${nestedArrayType(rank)}): ${tensorType(output.shape.length)} {`, () => {
-      w.line(`const t = ${rt.use('toInputTensor')}(${input.id}, ${className}.inputShape, ${str(input.name)});`);
-      w.line(`const y = tf.tidy(() => this.forward(t, false));`);
-      w.line(`if (t !== ${input.id}) t.dispose();`);
-      w.line(`return y as ${tensorType(output.shape.length)};`);
-    });
-    w.line();
-    w.line(`/** Trains on a table of samples as \`plan\` says; resolves with the per-epoch history. */`);
-    w.block(`train(data: ${rt.useType('TableData')}, plan: ${rt.useType('TrainPlan')}, options: ${rt.useType('FitOptions')} = {}): Promise<${rt.useType('History')}> {`, () => {
-      w.line(`return ${rt.use('fit')}(this, data, plan, options);`);
-    });
-    w.line();
-    w.line(`/** Loss and metrics of the model on a table of samples. */`);
-    w.block(`evaluate(data: ${rt.useType('TableData')}, plan: ${rt.useType('TrainPlan')}): Record<string, number> {`, () => {
-      w.line(`return ${rt.use('evaluate')}(this, data, plan);`);
-    });
+    };
+    if (single) {
+      const input = model.inputs[0]!;
+      const output = model.outputs[0]!;
+      w.line(`/** The forward pass for one batch; call it inside \`tf.tidy\`. */`);
+      w.block(`forward(${input.id}: tf.Tensor, ${trainingParam(model)} = false): tf.Tensor {`, () => {
+        emitBody();
+        w.line(`return ${output.id};`);
+      });
+      w.line();
+      w.line(`/** Predicts a batch. \`${commentText(input.name)}\` is ${showShape(input.shape)}: a tensor or nested arrays. The caller disposes the result. */`);
+      w.block(`predict(${input.id}: tf.Tensor | ${nestedArrayType(input.shape.length)}): ${tensorType(output.shape.length)} {`, () => {
+        w.line(`const t = ${rt.use('toInputTensor')}(${input.id}, ${className}.inputShape, ${str(input.name)});`);
+        w.line(`const y = tf.tidy(() => this.forward(t, false));`);
+        w.line(`if (t !== ${input.id}) t.dispose();`);
+        w.line(`return y as ${tensorType(output.shape.length)};`);
+      });
+      w.line();
+      w.line(`/** Trains on a table of samples as \`plan\` says; resolves with the per-epoch history. */`);
+      w.block(`train(data: ${rt.useType('TableData')}, plan: ${rt.useType('TrainPlan')}, options: ${rt.useType('FitOptions')} = {}): Promise<${rt.useType('History')}> {`, () => {
+        w.line(`return ${rt.use('fit')}(this, data, plan, options);`);
+      });
+      w.line();
+      w.line(`/** Loss and metrics of the model on a table of samples. */`);
+      w.block(`evaluate(data: ${rt.useType('TableData')}, plan: ${rt.useType('TrainPlan')}): Record<string, number> {`, () => {
+        w.line(`return ${rt.use('evaluate')}(this, data, plan);`);
+      });
+    } else {
+      w.line(`/** The forward pass for one batch of every input; call it inside \`tf.tidy\`. */`);
+      w.block(`forwardAll(inputs: Record<keyof ${className}Inputs, tf.Tensor>, ${trainingParam(model)} = false): ${className}Outputs {`, () => {
+        for (const i of model.inputs) w.line(`const ${i.id} = inputs.${i.name};`);
+        emitBody();
+        w.line(`return { ${model.outputs.map((o) => `${o.name}: ${o.id} as ${tensorType(o.shape.length)}`).join(', ')} };`);
+      });
+      w.line();
+      w.line(`/** Predicts a batch: each input a tensor or nested arrays. The caller disposes the results. */`);
+      w.block(`predict(inputs: ${className}Inputs): ${className}Outputs {`, () => {
+        w.line(`const ts = { ${model.inputs.map((i) => `${i.name}: ${rt.use('toInputTensor')}(inputs.${i.name}, ${className}.inputShapes.${i.name}, ${str(i.name)})`).join(', ')} };`);
+        w.line(`const y = tf.tidy(() => this.forwardAll(ts, false)) as ${className}Outputs;`);
+        for (const i of model.inputs) w.line(`if (ts.${i.name} !== inputs.${i.name}) ts.${i.name}.dispose();`);
+        w.line(`return y;`);
+      });
+    }
     w.line();
     w.line(`/** Writes the weights to \`dir\` (weights.json + weights.bin), atomically. */`);
     w.block(`save(dir: string): Promise<void> {`, () => w.line(`return ${rt.use('saveWeights')}(this, dir);`));
@@ -103,7 +154,7 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
     w.line();
     w.line(`/** Every weight with its stable name, in a fixed order. */`);
     w.block(`weights(): ${rt.useType('NamedWeight')}[] {`, () => {
-      const all = model.nodes.flatMap((n) => n.weights.map((wt) => `{ name: ${str(`${n.id}/${wt.name}`)}, variable: this.params.${n.id}.${wt.name} }`));
+      const all = owners.flatMap((n) => n.weights.map((wt) => `{ name: ${str(`${n.id}/${wt.name}`)}, variable: this.params.${n.local}.${wt.name} }`));
       if (all.length === 0) w.line('return [];');
       else w.block('return [', () => all.forEach((entry) => w.line(`${entry},`)), '];');
     });
@@ -119,6 +170,8 @@ function initializer(layerId: string, wt: { name: string; shape: number[]; init:
   switch (wt.init) {
     case 'glorot_uniform':
       return `${rt.use('glorotUniform')}(${shape}, ${rt.use('deriveSeed')}(seed, ${str(`${layerId}/${wt.name}`)}))`;
+    case 'random_uniform':
+      return `${rt.use('randomUniform')}(${shape}, ${rt.use('deriveSeed')}(seed, ${str(`${layerId}/${wt.name}`)}), -0.05, 0.05)`;
     case 'ones':
       return `${rt.use('ones')}(${shape})`;
     default:

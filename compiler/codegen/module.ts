@@ -27,7 +27,6 @@ export function generateModule(program: ProgramIR, options: CodegenOptions): str
   for (const line of rt.lines(options.runtimeModule)) w.line(line);
 
   for (const model of program.models) {
-    if (model.inputs.length !== 1 || model.outputs.length !== 1) continue;
     w.line();
     emitModel(model, classNames.get(model.name)!, w, rt);
   }

@@ -5,7 +5,8 @@ import type { DiagnosticCode } from '../diagnostics/catalogue.js';
 import type { Dim } from '../shapes/dim.js';
 import type { Span } from '../syntax/ast.js';
 
-export type ParamType = 'int' | 'float' | 'bool' | 'activation' | 'tensor';
+/** `ints`: a whole number or a list of them (`3`, `[3, 3]`); `choice`: one of `choices`, written as a name (`padding: same`). */
+export type ParamType = 'int' | 'float' | 'bool' | 'activation' | 'tensor' | 'ints' | 'choice';
 
 export interface ActivationValue {
   kind: 'activation';
@@ -21,7 +22,8 @@ export interface TensorValue {
   values: number[];
 }
 
-export type ArgValue = number | boolean | ActivationValue | TensorValue;
+/** `number[]` is an `ints` argument, `string` a `choice`. */
+export type ArgValue = number | boolean | ActivationValue | TensorValue | number[] | string;
 
 export interface ParamSpec {
   name: string;
@@ -35,13 +37,18 @@ export interface ParamSpec {
   min?: number;
   /** Exclusive lower bound for numbers. */
   greaterThan?: number;
+  /** Inclusive upper bound for numbers. */
+  max?: number;
+  /** The names a `choice` parameter accepts. */
+  choices?: readonly string[];
 }
 
 export interface WeightSpec {
   /** `kernel`, `bias`, … (unique within the layer). */
   name: string;
   shape: number[];
-  init: 'glorot_uniform' | 'zeros' | 'ones';
+  /** `random_uniform` is Keras' uniform(-0.05, 0.05), its default for embeddings. */
+  init: 'glorot_uniform' | 'zeros' | 'ones' | 'random_uniform';
   /** Constant initial values given in the source (row-major), overriding `init`. */
   values?: number[];
   trainable: boolean;
@@ -49,14 +56,21 @@ export interface WeightSpec {
 
 /** What a shape rule sees: the input shape and the checked arguments; it reports through `error`. */
 export interface ShapeContext {
+  /** The first (for most layers the only) input. */
   input: Dim[];
+  /** Every input, for layers that take several (`add`, `concat`). */
+  inputs: Dim[][];
   args: Readonly<Record<string, ArgValue>>;
+  /** The layer call in the source (for fixes that insert text before it). */
+  span?: Span;
   error(code: DiagnosticCode, message: string, extras?: DiagnosticExtras & { at?: string }): void;
 }
 
 export interface EmitContext {
   /** The TypeScript expression of the input tensor. */
   input: string;
+  /** Every input's expression, for layers that take several. */
+  inputs: string[];
   args: Readonly<Record<string, ArgValue>>;
   inputShape: Dim[];
   outputShape: Dim[];
@@ -64,6 +78,10 @@ export interface EmitContext {
   weight(name: string): string;
   /** Name of a runtime export the emitted code uses (it is imported once at the top). */
   runtime(name: string): string;
+  /** The forward pass's boolean `training` flag (dropout, batch norm); see LayerDef.usesTraining. */
+  training?: string;
+  /** The layer's instance name (`dropout_1`), e.g. to derive a seed. */
+  id?: string;
 }
 
 export interface LayerDef {
@@ -72,11 +90,15 @@ export interface LayerDef {
   kerasClass: string;
   doc: string;
   params: ParamSpec[];
+  /** How many tensor inputs the layer takes (default exactly 1); `add`/`concat` take 2 or more. */
+  inputCount?: { min: number; max: number };
   /** The output shape, or undefined after reporting why there is none. */
   outputShape(ctx: ShapeContext): Dim[] | undefined;
   weights(ctx: ShapeContext, output: Dim[]): WeightSpec[];
   /** A TypeScript expression computing the output from `ctx.input`. */
   emit(ctx: EmitContext): string;
+  /** Whether the layer behaves differently in training (it then reads `ctx.training`). */
+  usesTraining?: boolean;
 }
 
 export function paramCount(weights: readonly WeightSpec[]): number {

@@ -15,7 +15,7 @@ export interface SourceFileNode {
   decls: Decl[];
 }
 
-export type Decl = ModelDecl | DataDecl | TrainDecl;
+export type Decl = ModelDecl | BlockDecl | DataDecl | TrainDecl;
 
 /** Set on a declaration in which the parser had to recover from a syntax error. */
 interface Recoverable {
@@ -29,7 +29,40 @@ export interface ModelDecl extends Recoverable {
   span: Span;
 }
 
-export type ModelStatement = InputStatement | OutputStatement | LetStatement | ExprStatement;
+export type ModelStatement = InputStatement | OutputStatement | LetStatement | LayerStatement | RepeatStatement | ExprStatement;
+
+/** `block Name(filters: int = 16) { … }`: a parameterised piece of a model, inlined where used. */
+export interface BlockDecl extends Recoverable {
+  kind: 'block';
+  name: Ident;
+  params: BlockParam[];
+  body: ModelStatement[];
+  span: Span;
+}
+
+export interface BlockParam {
+  name: Ident;
+  /** `int`, `float`, `bool` or `activation`. */
+  type: Ident;
+  default: Expr | undefined;
+  span: Span;
+}
+
+/** `layer shared = dense(8)`: a layer instance; every use shares its weights. */
+export interface LayerStatement {
+  kind: 'layer';
+  name: Ident;
+  value: Expr;
+  span: Span;
+}
+
+/** `repeat 3 { … }`: the statements applied three times in a chain. */
+export interface RepeatStatement {
+  kind: 'repeat';
+  count: NumberLit;
+  body: ModelStatement[];
+  span: Span;
+}
 
 export interface InputStatement {
   kind: 'input';
@@ -130,6 +163,8 @@ export interface DataDecl extends Recoverable {
   kind: 'data';
   name: Ident;
   table: TableNode;
+  /** Set instead of a table's rows for `data d = csv(…) |> …`: a source and its transforms. */
+  source?: Expr;
   span: Span;
 }
 

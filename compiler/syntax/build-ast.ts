@@ -58,6 +58,8 @@ export function buildAst(cst: CstNode): A.SourceFileNode {
 function buildDecl(node: CstNode): A.Decl | undefined {
   const model = nodes(node, 'modelDecl')[0];
   if (model) return buildModel(model);
+  const block = nodes(node, 'blockDecl')[0];
+  if (block) return buildBlock(block);
   const data = nodes(node, 'dataDecl')[0];
   if (data) return buildData(data);
   const train = nodes(node, 'trainDecl')[0];
@@ -69,15 +71,49 @@ function buildModel(node: CstNode): A.ModelDecl | undefined {
   const name = ident(tokens(node, 'Identifier')[0]);
   const span = nodeSpan(node);
   if (!name || !span) return undefined;
+  return { kind: 'model', name, body: buildStatements(node), span };
+}
+
+function buildBlock(node: CstNode): A.BlockDecl | undefined {
+  const name = ident(tokens(node, 'Identifier')[0]);
+  const span = nodeSpan(node);
+  if (!name || !span) return undefined;
+  const params: A.BlockParam[] = [];
+  for (const p of nodes(node, 'blockParam')) {
+    const [nameTok, typeTok] = tokens(p, 'Identifier');
+    const paramName = ident(nameTok);
+    const type = ident(typeTok);
+    const paramSpan = nodeSpan(p);
+    const defaultNode = nodes(p, 'expression')[0];
+    if (paramName && type && paramSpan) params.push({ name: paramName, type, default: defaultNode && buildExpression(defaultNode), span: paramSpan });
+  }
+  return { kind: 'block', name, params, body: buildStatements(node), span };
+}
+
+function buildStatements(node: CstNode): A.ModelStatement[] {
   const body: A.ModelStatement[] = [];
   for (const s of nodes(node, 'modelStatement')) {
     const stmt = buildStatement(s);
     if (stmt) body.push(stmt);
   }
-  return { kind: 'model', name, body, span };
+  return body;
 }
 
 function buildStatement(node: CstNode): A.ModelStatement | undefined {
+  const layer = nodes(node, 'layerStatement')[0];
+  if (layer) {
+    const name = ident(tokens(layer, 'Identifier')[0]);
+    const valueNode = nodes(layer, 'expression')[0];
+    const value = valueNode && buildExpression(valueNode);
+    const span = nodeSpan(layer);
+    return name && value && span ? { kind: 'layer', name, value, span } : undefined;
+  }
+  const repeat = nodes(node, 'repeatStatement')[0];
+  if (repeat) {
+    const countTok = tokens(repeat, 'NumberLiteral')[0];
+    const span = nodeSpan(repeat);
+    return countTok && span ? { kind: 'repeat', count: numberLit(countTok), body: buildStatements(repeat), span } : undefined;
+  }
   const input = nodes(node, 'inputStatement')[0];
   if (input) {
     const name = ident(tokens(input, 'Identifier')[0]);
@@ -229,6 +265,11 @@ export function buildData(node: CstNode): A.DataDecl | undefined {
   const name = ident(tokens(node, 'Identifier')[0]);
   const tableNode = nodes(node, 'tableLiteral')[0];
   const span = nodeSpan(node);
+  const sourceNode = nodes(node, 'expression')[0];
+  if (name && !tableNode && sourceNode && span) {
+    const source = buildExpression(sourceNode);
+    return source ? { kind: 'data', name, table: { features: [], labels: [], rows: [], span: source.span }, source, span } : undefined;
+  }
   if (!name || !tableNode || !span) return undefined;
   const tableSpan = nodeSpan(tableNode) ?? span;
   const header = nodes(tableNode, 'tableHeader')[0];

@@ -1,0 +1,80 @@
+// Layers that combine several tensors: `add`, `subtract`, `multiply` (also written `a + b`,
+// `a - b`, `a * b`) and `concat`. Keras' merge layers: element-wise ones need equal shapes.
+import { dimEquals, knownSize, showShape, type Dim } from '../shapes/dim.js';
+import type { LayerDef, ShapeContext } from './types.js';
+
+function elementwise(name: string, kerasClass: string, op: string, doc: string): LayerDef {
+  return {
+    name,
+    kerasClass,
+    doc,
+    params: [],
+    inputCount: { min: 2, max: 16 },
+    outputShape(ctx) {
+      const [first, ...rest] = ctx.inputs;
+      for (const other of rest) {
+        const differs = other.length !== first!.length || other.some((d, i) => dimEquals(d, first![i]!) === false);
+        if (differs) {
+          ctx.error('NN3190', `cannot ${name} tensors of different shapes`, {
+            label: `cannot ${name} ${showShape(first)} and ${showShape(other)}`,
+            expected: showShape(first),
+            found: showShape(other),
+            help: other.length !== first!.length ? 'flatten or reshape one side so both have the same rank' : 'give both sides the same number of units or channels',
+          });
+          return undefined;
+        }
+      }
+      return first!;
+    },
+    weights: () => [],
+    emit: (ctx) => ctx.inputs.slice(1).reduce((acc, x) => `tf.${op}(${acc}, ${x})`, ctx.inputs[0]!),
+  };
+}
+
+export const add = elementwise('add', 'Add', 'add', 'Adds tensors of the same shape element by element (a residual connection). `a + b` means `add(a, b)`.');
+export const subtract = elementwise('subtract', 'Subtract', 'sub', 'Subtracts the second tensor from the first, element by element. `a - b` means `subtract(a, b)`.');
+export const multiply = elementwise('multiply', 'Multiply', 'mul', 'Multiplies tensors of the same shape element by element (gating). `a * b` means `multiply(a, b)`.');
+
+function concatAxis(ctx: ShapeContext): number {
+  const rank = ctx.input.length;
+  const axis = (ctx.args['axis'] as number | undefined) ?? -1;
+  return axis < 0 ? rank + axis : axis;
+}
+
+export const concat: LayerDef = {
+  name: 'concat',
+  kerasClass: 'Concatenate',
+  doc: 'Joins tensors along one axis (default the last); every other axis must agree.',
+  params: [{ name: 'axis', type: 'int', default: -1, doc: 'The axis to join along; negative counts from the end.' }],
+  inputCount: { min: 2, max: 16 },
+  outputShape(ctx) {
+    const rank = ctx.input.length;
+    const axis = concatAxis(ctx);
+    if (axis < 1 || axis >= rank) {
+      ctx.error('NN3002', `\`axis\` of \`concat\` must point at an axis after the batch of a rank-${rank} tensor`, { at: 'axis', help: 'use -1 for the last axis' });
+      return undefined;
+    }
+    const out: Dim[] = [...ctx.input];
+    let total: number | undefined = knownSize(ctx.input[axis]);
+    for (const other of ctx.inputs.slice(1)) {
+      const differs = other.length !== rank || other.some((d, i) => i !== axis && dimEquals(d, ctx.input[i]!) === false);
+      if (differs) {
+        ctx.error('NN3190', 'cannot concatenate tensors whose other axes differ', {
+          label: `cannot join ${showShape(ctx.input)} and ${showShape(other)} along axis ${axis}`,
+          expected: showShape(ctx.input.map((d, i) => (i === axis ? { kind: 'sym', name: '*' } : d))),
+          found: showShape(other),
+          help: 'all axes except the joined one must match',
+        });
+        return undefined;
+      }
+      const size = knownSize(other[axis]);
+      total = total !== undefined && size !== undefined ? total + size : undefined;
+    }
+    out[axis] = total !== undefined ? { kind: 'const', value: total } : { kind: 'unknown' };
+    return out;
+  },
+  weights: () => [],
+  emit: (ctx) => `tf.concat([${ctx.inputs.join(', ')}], ${(ctx.args['axis'] as number | undefined) ?? -1})`,
+};
+
+export const mergeLayers: readonly LayerDef[] = [add, subtract, multiply, concat];
