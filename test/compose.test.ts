@@ -108,3 +108,33 @@ train Net on d { loss: binary_crossentropy  optimizer: adam(lr: 0.05)  batch: fu
     await useBackend('cpu');
   });
 });
+
+describe('examples/resnet.nn', () => {
+  it('has the parameter count Keras gives the same network, and runs forward and a training step', async () => {
+    const { readFileSync } = await import('node:fs');
+    const source = readFileSync(new URL('../examples/resnet.nn', import.meta.url), 'utf8');
+    const model = compile(source).program.models[0]!;
+    // Keras: conv 3·3·3·16+16 = 448; Residual(16) = 2·(3·3·16·16+16 + 4·16) = 4,768 (×3);
+    // conv 3·3·16·32+32 = 4,640; Residual(32) = 2·(3·3·32·32+32 + 4·32) = 18,752 (×2);
+    // dense 32·10+10 = 330. Batch norm's moving mean and variance are the non-trainable 448.
+    expect(model.paramCount).toBe(448 + 3 * 4768 + 4640 + 2 * 18752 + 330);
+    expect(model.paramCount - model.trainableParamCount).toBe(2 * (6 * 16 + 4 * 32));
+    await useBackend('cpu');
+    const source2 = source.replace('input image: [batch, 32, 32, 3]', 'input image: [batch, 8, 8, 3]');
+    const mod = await loadModel(source2);
+    const net = new mod['TinyResNet']({ seed: 1 });
+    const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 7);
+    const y = net.predict(x);
+    expect(y.shape).toEqual([2, 10]);
+    const sums = tf.sum(y, 1);
+    Array.from(sums.dataSync() as Float32Array).forEach((s) => expect(s).toBeCloseTo(1, 5));
+    const optimizer = tf.train.sgd(0.01);
+    const labels = tf.oneHot(tf.tensor1d([1, 3], 'int32'), 10);
+    const loss = () => tf.losses.softmaxCrossEntropy(labels, net.forward(x, true)) as tf.Scalar;
+    const first = (optimizer.minimize(loss, true) as tf.Scalar).dataSync()[0]!;
+    expect(Number.isFinite(first)).toBe(true);
+    for (const t of [x, y, sums, labels]) t.dispose();
+    optimizer.dispose();
+    net.dispose();
+  });
+});
