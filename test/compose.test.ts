@@ -138,3 +138,16 @@ describe('examples/resnet.nn', () => {
     net.dispose();
   });
 });
+
+describe('examples/seq2seq.nn', () => {
+  it('has the parameter counts Keras gives an LSTM encoder–decoder', async () => {
+    const { readFileSync } = await import('node:fs');
+    const model = compile(readFileSync(new URL('../examples/seq2seq.nn', import.meta.url), 'utf8')).program.models[0]!;
+    const rows = Object.fromEntries(model.nodes.map((n) => [n.id, n.paramCount]));
+    // Keras LSTM: 4·(units·(features + units) + units).
+    expect(rows['encoder/lstm']).toBe(4 * (16 * (3 + 16) + 16));
+    expect(rows['decoder/lstm']).toBe(4 * (16 * (16 + 16) + 16));
+    expect(rows['decoder/dense']).toBe(16 * 3 + 3);
+    expect(model.nodes.find((n) => n.id === 'decoder/repeat_vector')!.shape.map((d) => (d.kind === 'const' ? d.value : d.kind))).toEqual(['sym', 4, 16]);
+  });
+});

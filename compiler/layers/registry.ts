@@ -11,6 +11,7 @@ import { gru, lstm, simpleRnn } from './recurrent.js';
 import { batchNormalization, layerNormalization } from './normalization.js';
 import { poolingLayers } from './pooling.js';
 import { flatten, reshape, upSampling1d, upSampling2d } from './reshaping.js';
+import { repeatVector } from './repeat-vector.js';
 import type { LayerDef } from './types.js';
 
 export const layers: readonly LayerDef[] = [
@@ -26,6 +27,7 @@ export const layers: readonly LayerDef[] = [
   reshape,
   upSampling1d,
   upSampling2d,
+  repeatVector,
   dropout,
   batchNormalization,
   layerNormalization,
