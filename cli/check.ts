@@ -3,11 +3,12 @@ import { diagnosticsToJson, renderDiagnostics } from '../compiler/diagnostics/re
 import type { CommandIO } from './main.js';
 import { parseCommand } from './main.js';
 import { exitCodes, readSource, useColor } from './io.js';
+import { dataFilesOf } from './data-files.js';
 
 export function runCheck(args: string[], io: CommandIO): number {
   const { file, values } = parseCommand('check', args, { json: { type: 'boolean' } });
   const source = readSource(file);
-  const result = compile(source, { fileName: file, emit: false });
+  const result = compile(source, { fileName: file, emit: false, files: dataFilesOf(source, file) });
   if (values['json']) {
     io.stdout.write(JSON.stringify({ file, diagnostics: diagnosticsToJson(result.diagnostics, file, source) }, null, 2) + '\n');
   } else if (result.diagnostics.length > 0) {

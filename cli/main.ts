@@ -10,8 +10,12 @@ Usage:
   nnc compile FILE.nn [-o OUT.ts]      compile to a TypeScript module (default: FILE.ts)
   nnc check FILE.nn [--json]           check names and shapes; exit 0 clean, 1 errors
   nnc summary FILE.nn                  each model's layers, output shapes and parameter counts
-  nnc train FILE.nn [--backend wasm|cpu] [--seed N] [--out DIR] [--quiet]
+  nnc graph FILE.nn [-o OUT.svg] [--model NAME] [--dot]
+                                       a picture of the network (Graphviz layout)
+  nnc train FILE.nn [--backend wasm|cpu|webgpu] [--seed N] [--out DIR] [--quiet]
                                        compile, train as the file's \`train\` blocks say, print metrics
+  nnc fmt FILE.nn [--check | --write]  print the formatted file; --check: exit 1 if not formatted
+  nnc lsp --stdio                      the language server (for editors; see docs/editor.md)
 
 Options:
   -h, --help       this text
@@ -32,6 +36,9 @@ const commands: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./check.js')).runCheck,
   summary: async () => (await import('./summary-command.js')).runSummary,
   train: async () => (await import('./train-command.js')).runTrain,
+  graph: async () => (await import('./graph-command.js')).runGraph,
+  fmt: async () => (await import('./fmt-command.js')).runFmt,
+  lsp: async () => (await import('./lsp-command.js')).runLsp,
 };
 
 export async function main(argv: string[], io: CommandIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -16,6 +16,17 @@ export interface CompileOptions {
   runtimeModule?: string;
   /** Skip code generation (checking only: faster, for `nnc check` and the editor). */
   emit?: boolean;
+  /**
+   * Also emit `lossAndGradients` (the backward pass derived by the compiler) on models that are a
+   * chain of dense layers. Experimental: the training loop does not use it yet (docs/performance.md).
+   */
+  derivedBackward?: boolean;
+  /**
+   * The text of data files the source names (`csv("iris.csv", …)`), by the path as written;
+   * `null` for a file that does not exist. Given, the files are checked at compile time; absent,
+   * they are checked when loaded. compile() itself never reads files.
+   */
+  files?: Readonly<Record<string, string | null>>;
 }
 
 export interface CompileResult {
@@ -38,7 +49,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
     if (ast.decls.length === 0 && !sink.hasErrors) {
       sink.warning('NN1004', { start: 0, end: 0 }, 'this file declares nothing', { help: 'start with `model Name { input x: [batch, 2]  dense(1) }`' });
     }
-    program = checkProgram(ast, sink);
+    program = checkProgram(ast, sink, options.files);
   } catch (e) {
     // A bug in nnc must still end in a diagnostic, never a stack trace in the user's face.
     sink.add(diagnostic('NN5002', { start: 0, end: 0 }, `internal compiler error: ${(e as Error).message ?? String(e)}`, { help: 'please report this with the file that caused it' }));
@@ -50,6 +61,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
           sourceName: options.fileName ?? 'input.nn',
           runtimeModule: options.runtimeModule ?? 'nnc/runtime',
           compilerVersion,
+          derivedBackward: options.derivedBackward === true,
         })
       : undefined;
   // Inside a declaration the parser had to repair, later phases see a guessed tree: their

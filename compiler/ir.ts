@@ -2,8 +2,8 @@
 // the language server read. Nothing here refers back to the CST.
 import type { LayerDef, ArgValue, WeightSpec } from './layers/types.js';
 import type { Dim } from './shapes/dim.js';
-import type { Span } from './syntax/ast.js';
-import type { TrainPlan } from '../runtime/types.js';
+import type { Expr, Span } from './syntax/ast.js';
+import type { DataSpec, LossName, OptimizerSpec, TrainPlan } from '../runtime/types.js';
 
 /** A value flowing through a model: an input or the output of a layer. */
 export interface ValueInfo {
@@ -63,16 +63,56 @@ export interface DataIR {
   span: Span;
   features: string[];
   labels: string[];
+  /** The rows of a table. Empty for a `spec` (loaded at run time); `y` holds a file's labels when the compiler was given it. */
   x: number[][];
   y: number[][];
+  /** A file or packaged data set with its transforms, loaded at run time. */
+  spec?: DataSpec;
+  /** The number of classes of the single label column (class numbers), where the source knows it. */
+  classes?: number;
 }
+
+/** `loss: mean(abs(pred - y))`: checked by compiler/check/custom-loss.ts, emitted as tfjs ops. */
+export interface CustomLossIR {
+  kind: 'custom';
+  expr: Expr;
+}
+
+/** A plan as the checker resolves it: a custom loss is still an expression here. */
+export type TrainPlanIR = Omit<TrainPlan, 'loss'> & { loss: LossName | CustomLossIR };
 
 export interface TrainIR {
   /** Unique within the file: the model's name, suffixed when one model is trained twice. */
   name: string;
   model: string;
   data: string;
-  plan: TrainPlan;
+  plan: TrainPlanIR;
+  /** `validation: other_data`: the data reported as `val_*` each epoch. */
+  validationData?: string;
+  span: Span;
+}
+
+/** One `step` of a several-model block, checked: its loss stays an expression until codegen. */
+export interface StepIR {
+  name: string;
+  loss: Expr;
+  over: string[];
+  optimizer: OptimizerSpec;
+  /** The width of the noise `z`, when the loss uses it (the input width of the model it feeds). */
+  noiseWidth?: number;
+}
+
+/** `train G, D on data { step …  step … }`. */
+export interface StepTrainIR {
+  /** Unique within the file: the models' names joined by `_`. */
+  name: string;
+  models: string[];
+  data: string;
+  steps: StepIR[];
+  batch: 'full' | number;
+  epochs: number;
+  shuffle: boolean;
+  seed?: number;
   span: Span;
 }
 
@@ -80,4 +120,6 @@ export interface ProgramIR {
   models: ModelIR[];
   data: DataIR[];
   trains: TrainIR[];
+  /** Several-model `train` blocks (GANs), when the file has any. */
+  stepTrains?: StepTrainIR[];
 }

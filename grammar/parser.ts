@@ -158,14 +158,40 @@ export class NnParser extends CstParser {
   });
 
   // train Model on data { key: value ... }
+  // train G, D on data { step name: minimize <loss> over D with adam(…)  key: value ... }
   private trainDecl = this.RULE('trainDecl', () => {
     this.CONSUME(T.Train);
     this.CONSUME(T.Identifier);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.CONSUME3(T.Identifier);
+    });
     this.CONSUME(T.On);
     this.CONSUME2(T.Identifier);
     this.CONSUME(T.LCurly);
-    this.MANY(() => this.SUBRULE(this.property));
+    this.MANY2(() => this.OR([{ ALT: () => this.SUBRULE(this.trainStep) }, { ALT: () => this.SUBRULE(this.property) }]));
     this.CONSUME(T.RCurly);
+  });
+
+  // step name: minimize <expression> over Model, Model with <optimizer>. `step`, `minimize`,
+  // `over` and `with` are ordinary names here (`step` is also an activation), checked in the AST.
+  private trainStep = this.RULE('trainStep', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME2(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.CONSUME3(T.Identifier);
+    this.SUBRULE(this.expression);
+    this.CONSUME4(T.Identifier);
+    this.AT_LEAST_ONE_SEP({ SEP: T.Comma, DEF: () => this.CONSUME5(T.Identifier) });
+    // Without the gate, the name that starts the next line would be read as `with`.
+    this.OPTION({
+      GATE: () => this.LA(1).image === 'with',
+      DEF: () => {
+        this.CONSUME6(T.Identifier);
+        this.SUBRULE2(this.expression);
+      },
+    });
+    this.OPTION2(() => this.CONSUME(T.Semicolon));
   });
 
   private property = this.RULE('property', () => {

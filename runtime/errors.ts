@@ -12,6 +12,8 @@ export const RUNTIME_ERROR_CODES = {
   backendFailed: 'NN4103',
   /** A model was created before any backend was chosen. */
   noBackend: 'NN4104',
+  /** Bad `threads` for the wasm backend, or a different count after wasm has started. */
+  badThreads: 'NN4105',
   /** A table row has the wrong number of columns, or the table is empty or inconsistent. */
   badTable: 'NN4201',
   /** A table cell is not a finite number. */
@@ -22,6 +24,10 @@ export const RUNTIME_ERROR_CODES = {
   badPlan: 'NN4204',
   /** An input given to `predict` has the wrong shape or is not an array of numbers. */
   badInput: 'NN4205',
+  /** A data file or package is missing, unreadable, or has a bad row, column or label. */
+  badDataFile: 'NN4206',
+  /** Early stopping monitors a value that the run does not report. */
+  badMonitor: 'NN4207',
   /** The loss became NaN or Infinity. */
   diverged: 'NN4301',
   /** A tfjs operation failed during training or evaluation. */
@@ -32,6 +38,8 @@ export const RUNTIME_ERROR_CODES = {
   badCheckpoint: 'NN4401',
   /** A checkpoint and the model disagree on a weight's name, shape or dtype. */
   weightMismatch: 'NN4402',
+  /** A run to resume has no usable training state, or it belongs to another plan. */
+  badResume: 'NN4403',
 } as const;
 
 export type RuntimeErrorCode = (typeof RUNTIME_ERROR_CODES)[keyof typeof RUNTIME_ERROR_CODES];

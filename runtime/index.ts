@@ -4,7 +4,9 @@ export * as tf from '@tensorflow/tfjs-core';
 
 export type * from './types.js';
 export { NncRuntimeError, RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './errors.js';
-export { useBackend, currentBackend, requireBackend } from './backend.js';
+export { useBackend, currentBackend, requireBackend, type UseBackendOptions } from './backend.js';
+export { installWasmKernels, installedWasmKernels, type WasmKernelSet } from './kernels/index.js';
+export { outputGradient, activationBackward, type DerivedActivation } from './kernels/derived-backward.js';
 export { createRng, deriveSeed, normalizeSeed, shuffledIndices, type Rng } from './random.js';
 export {
   computeFans,
@@ -17,6 +19,20 @@ export {
   type InitializerName,
 } from './initializers.js';
 export { step, elu, leakyRelu } from './activations.js';
+export { dropout, seedDropout, batchNormTraining, layerNorm } from './layers.js';
+export { simpleRnn, lstm, gru, concatDirections, type RecurrentOptions } from './recurrent.js';
+export {
+  multiHeadSelfAttention,
+  multiHeadAttention,
+  sinusoidalPositions,
+  addSinusoidalPositions,
+  addLearnedPositions,
+  transformerBlock,
+  type AttentionWeights,
+  type AttentionOptions,
+  type TransformerWeights,
+  type TransformerOptions,
+} from './attention.js';
 export {
   EPSILON,
   abs,
@@ -25,11 +41,23 @@ export {
   meanAbsoluteError,
   binaryCrossentropy,
   categoricalCrossentropy,
+  huber,
+  binaryCrossentropyFromLogits,
+  categoricalCrossentropyFromLogits,
+  sparseCategoricalCrossentropy,
+  sparseCategoricalCrossentropyFromLogits,
+  customLoss,
   type LossFunction,
 } from './losses.js';
-export { createOptimizer, OPTIMIZER_DEFAULTS } from './optimizers.js';
-export { metricFunction, accuracy, type MetricFunction } from './metrics.js';
+export { createOptimizer, OPTIMIZER_DEFAULTS, setLearningRate, scheduledRate } from './optimizers.js';
+export { metricFunction, accuracy, precision, recall, f1, r2, confusionMatrix, metricView, type MetricFunction, type MetricView } from './metrics.js';
 export { tableTensors, validateTable } from './data.js';
+export { loadData, resolveData, type LoadDataOptions } from './load-data.js';
+export { parseCsv, parseJsonRecords, type TabularResult, type TabularProblem } from './tabular.js';
+export { saveRunState, loadRunState, LATEST_FILE, type RunState } from './resume.js';
+export { trainStep, penalty, type StepContext } from './step.js';
+export { loadLayerWeights, layerOf, isFrozen } from './transfer.js';
+export { fitSteps, against } from './steps.js';
 export { fit, evaluate, DEFAULT_SEED } from './fit.js';
 export { createProgress, formatEpochLine, formatLogs, formatNumber, type ProgressReporter } from './progress.js';
 export {
@@ -42,6 +70,7 @@ export {
   type WeightsManifest,
   type WeightSpec,
   type EncodedWeights,
+  type WeightOwner,
 } from './checkpoint.js';
-export { toInputTensor, type NestedNumbers } from './input.js';
-export type { TrainingRun, DisposableModel } from './run.js';
+export { settlePrediction, toInputTensor, type NestedNumbers } from './input.js';
+export type { TrainingRun, StepTrainingRun, DisposableModel } from './run.js';

@@ -44,3 +44,18 @@ export function toInputTensor(value: tf.Tensor | NestedNumbers, expected: readon
   }
   return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
 }
+
+/**
+ * After a prediction: frees the input tensors `predict` made from arrays, and makes sure the
+ * caller owns every output. A forward pass may hand back an input itself (a model that is only
+ * `dropout` at inference is the identity): such an output must not be freed with the converted
+ * inputs, and an output that *is* the caller's own tensor is cloned, so disposing the result does
+ * not dispose the caller's input.
+ */
+export function settlePrediction<T extends tf.Tensor | Record<string, tf.Tensor>>(outputs: T, converted: readonly tf.Tensor[], given: readonly unknown[]): T {
+  const list: tf.Tensor[] = outputs instanceof tf.Tensor ? [outputs] : Object.values(outputs);
+  for (const [i, t] of converted.entries()) if (t !== given[i] && !list.includes(t)) t.dispose();
+  const own = (t: tf.Tensor): tf.Tensor => (given.includes(t) ? tf.clone(t) : t);
+  if (outputs instanceof tf.Tensor) return own(outputs) as T;
+  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, own(v)])) as T;
+}

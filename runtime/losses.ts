@@ -2,7 +2,7 @@
 // the batch, which for these losses is the mean over all elements (MSE of one sample (2-1)^2 = 1).
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { LossName } from './types.js';
+import type { CustomLoss, LossName } from './types.js';
 import { NncRuntimeError, RUNTIME_ERROR_CODES } from './errors.js';
 
 /** Keras' `backend.epsilon()`: how far probabilities are kept from 0 and 1 before a log. */
@@ -85,14 +85,100 @@ export function categoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.
   });
 }
 
+/** Keras' Huber loss with delta 1: quadratic within 1 of the label, linear beyond. */
+export function huber(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  assertSameShape(yTrue, yPred);
+  return tf.tidy(() => {
+    const error = abs(tf.sub(yPred, asFloat(yTrue)));
+    const quadratic = tf.minimum(error, 1);
+    const linear = tf.sub(error, quadratic);
+    return tf.mean(tf.add(tf.mul(0.5, tf.square(quadratic)), linear)) as tf.Scalar;
+  });
+}
+
+/** From logits: max(z, 0) − z·y + log(1 + e^−|z|), the numerically stable form (as TensorFlow). */
+export function binaryCrossentropyFromLogits(yTrue: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  assertSameShape(yTrue, logits);
+  return tf.tidy(() => {
+    const y = asFloat(yTrue);
+    const perElement = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, y)), tf.log1p(tf.exp(tf.neg(abs(logits)))));
+    return tf.mean(perElement) as tf.Scalar;
+  });
+}
+
+/** From logits over the last axis: −Σ y·logsoftmax(z) per sample, averaged over the batch. */
+export function categoricalCrossentropyFromLogits(yTrue: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  assertSameShape(yTrue, logits);
+  return tf.tidy(() => {
+    const axis = logits.rank - 1;
+    return tf.mean(tf.neg(tf.sum(tf.mul(asFloat(yTrue), tf.logSoftmax(logits, axis)), axis))) as tf.Scalar;
+  });
+}
+
+/** Labels as one column of class numbers [batch, 1] against [batch, classes] outputs. */
+function sparseToOneHot(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  const classes = yPred.shape[yPred.rank - 1] ?? 1;
+  if (yTrue.rank !== yPred.rank || yTrue.shape[yTrue.rank - 1] !== 1 || yTrue.shape[0] !== yPred.shape[0]) {
+    throw new NncRuntimeError(
+      RUNTIME_ERROR_CODES.labelShape,
+      `Sparse categorical cross-entropy needs one label column of class numbers; the labels have shape ${shapeText(yTrue.shape)} against outputs ${shapeText(yPred.shape)}.`,
+    );
+  }
+  return tf.oneHot(tf.cast(tf.reshape(yTrue, [-1]), 'int32'), classes);
+}
+
+export function sparseCategoricalCrossentropy(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => categoricalCrossentropy(sparseToOneHot(yTrue, yPred), yPred));
+}
+
+export function sparseCategoricalCrossentropyFromLogits(yTrue: tf.Tensor, logits: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => categoricalCrossentropyFromLogits(sparseToOneHot(yTrue, logits), logits));
+}
+
 const LOSSES: Record<LossName, LossFunction> = {
   mse: meanSquaredError,
   mae: meanAbsoluteError,
   binary_crossentropy: binaryCrossentropy,
   categorical_crossentropy: categoricalCrossentropy,
+  huber,
+  binary_crossentropy_from_logits: binaryCrossentropyFromLogits,
+  categorical_crossentropy_from_logits: categoricalCrossentropyFromLogits,
+  sparse_categorical_crossentropy: sparseCategoricalCrossentropy,
+  sparse_categorical_crossentropy_from_logits: sparseCategoricalCrossentropyFromLogits,
 };
 
-export function lossFunction(name: LossName): LossFunction {
+/** Whether a loss compares class numbers (one label column) with one output per class. */
+export function isSparseLoss(loss: LossName | CustomLoss): boolean {
+  return typeof loss === 'string' && loss.startsWith('sparse_');
+}
+
+/** Whether a loss reads the model's raw scores (logits) rather than probabilities. */
+export function isFromLogits(loss: LossName | CustomLoss): boolean {
+  return typeof loss === 'string' && loss.endsWith('_from_logits');
+}
+
+/**
+ * A custom loss from the `.nn` file as a LossFunction: it must give one number per batch, and its
+ * inputs must have the same shape (the checker proves both for tables; this guards apps).
+ */
+export function customLoss(fn: CustomLoss): LossFunction {
+  return (yTrue, yPred) => {
+    assertSameShape(yTrue, yPred);
+    return tf.tidy(() => {
+      const value = fn(asFloat(yTrue), yPred);
+      if (value.rank !== 0) {
+        throw new NncRuntimeError(
+          RUNTIME_ERROR_CODES.badPlan,
+          `The custom loss gives a tensor of shape ${shapeText(value.shape)} instead of one number; wrap it in mean(...).`,
+        );
+      }
+      return value as tf.Scalar;
+    });
+  };
+}
+
+export function lossFunction(name: LossName | CustomLoss): LossFunction {
+  if (typeof name === 'function') return customLoss(name);
   const fn = Object.prototype.hasOwnProperty.call(LOSSES, name) ? LOSSES[name] : undefined;
   if (fn === undefined) {
     throw new NncRuntimeError(

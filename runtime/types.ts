@@ -5,9 +5,21 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgpu';
 
-export type LossName = 'mse' | 'mae' | 'binary_crossentropy' | 'categorical_crossentropy';
+export type LossName =
+  | 'mse'
+  | 'mae'
+  | 'binary_crossentropy'
+  | 'categorical_crossentropy'
+  | 'huber'
+  | 'binary_crossentropy_from_logits'
+  | 'categorical_crossentropy_from_logits'
+  | 'sparse_categorical_crossentropy'
+  | 'sparse_categorical_crossentropy_from_logits';
 
-export type OptimizerName = 'sgd' | 'momentum' | 'adam';
+/** A loss written in the `.nn` file as an expression over `pred` and `y`; returns a scalar. */
+export type CustomLoss = (y: tf.Tensor, pred: tf.Tensor) => tf.Tensor;
+
+export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adamw';
 
 export interface OptimizerSpec {
   name: OptimizerName;
@@ -21,13 +33,34 @@ export interface OptimizerSpec {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
+  /** For `rmsprop`: the decay of the squared-gradient average (default 0.9). */
+  rho?: number;
+  /** For `adamw`: decoupled weight decay (default 0.004, as Keras). */
+  weightDecay?: number;
+  /** Clip each gradient tensor to this L2 norm (Keras' `clipnorm`). */
+  clipnorm?: number;
+  /** Clip every gradient element to [-clipvalue, clipvalue] (Keras' `clipvalue`). */
+  clipvalue?: number;
 }
 
-export type MetricName = 'accuracy' | 'mse' | 'mae';
+/** A learning-rate schedule, applied at the start of each epoch (epoch 1 uses the base rate). */
+export type ScheduleSpec =
+  | { kind: 'step'; every: number; factor: number }
+  | { kind: 'exponential'; rate: number }
+  | { kind: 'cosine'; epochs: number; min: number };
+
+/** Stop when `monitor` has not improved by more than `minDelta` for `patience` epochs. */
+export interface EarlyStoppingSpec {
+  monitor: string;
+  patience: number;
+  minDelta: number;
+}
+
+export type MetricName = 'accuracy' | 'mse' | 'mae' | 'precision' | 'recall' | 'f1' | 'r2';
 
 /** How a model is trained: everything in a `.nn` `train` block, resolved and checked. */
 export interface TrainPlan {
-  loss: LossName;
+  loss: LossName | CustomLoss;
   optimizer: OptimizerSpec;
   /** `'full'` = full-batch descent, `1` = stochastic, `n` = mini-batch of n samples. */
   batch: 'full' | number;
@@ -37,6 +70,19 @@ export interface TrainPlan {
   shuffle: boolean;
   /** Seed for weight initialisation and shuffling; a run with the same seed is repeatable. */
   seed?: number;
+  /** Hold out this fraction of the rows (drawn with the seed) and report `val_*` each epoch. */
+  validationSplit?: number;
+  earlyStopping?: EarlyStoppingSpec;
+  schedule?: ScheduleSpec;
+  /** Weight penalties added to the loss: l1·Σ|w| and l2·Σw² over every kernel. */
+  l1?: number;
+  l2?: number;
+  /** `'input'`: the model learns to reproduce its input (an autoencoder); the labels are unused. */
+  target?: 'input';
+  /** Layers (weight-name prefixes such as `dense`) whose weights training does not change. */
+  freeze?: string[];
+  /** Start from the weights of these layers (all shared ones when absent) saved in `path`. */
+  init?: { path: string; layers?: string[] };
 }
 
 /** A table of samples: one row per sample, features and labels as columns. */
@@ -76,6 +122,69 @@ export interface History {
   epochs: EpochLog[];
   /** Loss and metrics of the trained model on the whole training set. */
   final: Record<string, number>;
+  /** The epoch early stopping ended the run at, if it did. */
+  stoppedEarly?: number;
+  /** For classifiers: counts[true class][predicted class] on the validation rows (else the training rows). */
+  confusion?: number[][];
+}
+
+/** What a step's loss sees of a batch: the features, the labels, and seeded noise `[rows, width]`. */
+export interface StepBatch {
+  x: tf.Tensor;
+  /** The labels; the features again when the data has none (the checker forbids `y` then). */
+  y: tf.Tensor;
+  /** Standard normal noise of the batch's size, drawn from the run's seed; the same width → a fresh draw. */
+  noise(width: number): tf.Tensor;
+}
+
+/** One `step` of a several-model `train` block: a loss, the models it updates, their optimizer. */
+export interface StepSpec {
+  name: string;
+  loss: (models: Readonly<Record<string, TrainableModel>>, batch: StepBatch) => tf.Tensor;
+  /** The models whose trainable weights this step changes. */
+  over: string[];
+  optimizer: OptimizerSpec;
+}
+
+/** A `train G, D on data { step …  step … }` block: every batch runs each step in order. */
+export interface StepPlan {
+  steps: StepSpec[];
+  batch: 'full' | number;
+  epochs: number;
+  shuffle: boolean;
+  seed?: number;
+}
+
+/** Where a `data` declaration's rows come from, when they are not an inline table. */
+export type DataSource =
+  | { kind: 'csv' | 'json'; path: string; features: string[]; labels: string[] }
+  | { kind: 'iris' }
+  /** Samples `from`..`to` (inclusive) of every digit of the `mnist` package, interleaved by digit. */
+  | { kind: 'mnist'; from: number; to: number };
+
+export type DataTransform =
+  /** The single label column, holding class numbers 0..classes-1, becomes `classes` 0/1 columns. */
+  | { kind: 'one_hot'; classes: number }
+  /** Each feature column to mean 0 and standard deviation 1. */
+  | { kind: 'standardize' }
+  /** Each feature column to [0, 1] (min-max). */
+  | { kind: 'normalize' }
+  /** The rows in an order drawn from `seed`. */
+  | { kind: 'shuffle'; seed: number }
+  /** Rows `start` .. `start + count - 1` (0-based). */
+  | { kind: 'take'; start: number; count: number }
+  /** Every row's features padded with `value` or truncated to `length`, at the start (`pre`, as Keras) or the end (`post`). */
+  | { kind: 'pad'; length: number; value: number; at: 'pre' | 'post' };
+
+/** A data set that is loaded (and checked) at run time by `loadData`. */
+export interface DataSpec {
+  kind: 'spec';
+  name: string;
+  source: DataSource;
+  transforms: DataTransform[];
+  /** The column names after the transforms. */
+  features: string[];
+  labels: string[];
 }
 
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
@@ -88,4 +197,16 @@ export interface FitOptions {
   /** Where progress goes (default process.stderr). */
   stream?: NodeJS.WritableStream;
   onEpochEnd?(log: EpochLog): void;
+  /** Held-out data reported as `val_*` each epoch (instead of the plan's `validationSplit`). */
+  validationData?: TableData;
+  /** Save weights, optimizer state and progress here after epochs, so `resumeFrom` can go on. */
+  checkpointDir?: string;
+  /** Minimum milliseconds between two epoch checkpoints (default 1000; the last epoch is always saved). */
+  checkpointEveryMs?: number;
+  /** Continue a run from the checkpoint that `checkpointDir` wrote. */
+  resumeFrom?: string;
+  /** Stop after this epoch as if interrupted (for tests of resuming). */
+  stopAfterEpoch?: number;
+  /** Folder that a plan's relative paths (`init`) are read from (default: the current directory). */
+  baseDir?: string;
 }

@@ -151,3 +151,28 @@ describe('examples/seq2seq.nn', () => {
     expect(model.nodes.find((n) => n.id === 'decoder/repeat_vector')!.shape.map((d) => (d.kind === 'const' ? d.value : d.kind))).toEqual(['sym', 4, 16]);
   });
 });
+
+describe('predict owns its result', () => {
+  it('an identity model returns a tensor the caller may dispose, without freeing the caller’s input', async () => {
+    await useBackend('cpu');
+    const mod = await loadModel('model Same { input x: [batch, 2]\n dropout(0.5) }\nmodel Pair { input a: [batch, 2]\n input b: [batch, 2]\n output a\n output b }');
+    const same = new mod['Same']();
+    const fromArrays = same.predict([[1, 2]]);
+    expect(Array.from(fromArrays.dataSync() as Float32Array)).toEqual([1, 2]);
+    fromArrays.dispose();
+    const mine = tf.tensor2d([[3, 4]]);
+    const out = same.predict(mine);
+    out.dispose();
+    expect(mine.isDisposed).toBe(false);
+    expect(Array.from(mine.dataSync())).toEqual([3, 4]);
+    const pair = new mod['Pair']();
+    const before = tf.memory().numTensors;
+    const both = pair.predict({ a: [[1, 2]], b: mine });
+    expect(Array.from(both.a.dataSync() as Float32Array)).toEqual([1, 2]);
+    both.a.dispose();
+    both.b.dispose();
+    expect(mine.isDisposed).toBe(false);
+    expect(tf.memory().numTensors).toBe(before);
+    mine.dispose();
+  });
+});

@@ -2,8 +2,10 @@
 import type { DiagnosticSink } from '../diagnostics/make.js';
 import type { DataIR } from '../ir.js';
 import type { DataDecl } from '../syntax/ast.js';
+import { checkDataSource, type DataFiles } from './data-source.js';
 
-export function checkData(decl: DataDecl, sink: DiagnosticSink): DataIR | undefined {
+export function checkData(decl: DataDecl, sink: DiagnosticSink, files?: DataFiles): DataIR | undefined {
+  if (decl.source) return checkDataSource(decl, decl.source, files, sink);
   const { table } = decl;
   let ok = true;
   const seen = new Map<string, number>();

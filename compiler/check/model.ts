@@ -102,6 +102,7 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
       inputs: shapes as Dim[][],
       args,
       span: call.span,
+      argSpans: spans,
       error(code, message, extras = {}) {
         reported = true;
         const { at, ...rest } = extras;
@@ -559,7 +560,7 @@ function checkConstantWeights(weights: WeightSpec[], args: Record<string, unknow
   for (const w of weights) {
     const given = args[w.name] as TensorValue | undefined;
     if (!given || given.kind !== 'tensor') continue;
-    if (given.shape.join(',') !== w.shape.join(',')) {
+    if (given.shape.join(',') !== w.shape.join(',') && given.shape.join(',') !== w.alsoAccepts?.join(',')) {
       sink.error('NN3009', spans[w.name]!, `\`${w.name}\` of \`${layer}\` must have shape [${w.shape.join(', ')}], found [${given.shape.join(', ')}]`, {
         expected: `[${w.shape.join(', ')}]`,
         found: `[${given.shape.join(', ')}]`,

@@ -1,13 +1,15 @@
 // Checks a whole file: declarations are checked in order of kind (models and data before the
 // `train` blocks that use them), so a `train` may come before the model it names.
 import type { DiagnosticSink } from '../diagnostics/make.js';
-import type { DataIR, ModelIR, ProgramIR, TrainIR } from '../ir.js';
+import type { DataIR, ModelIR, ProgramIR, StepTrainIR, TrainIR } from '../ir.js';
 import type { BlockDecl, Ident, SourceFileNode } from '../syntax/ast.js';
 import { checkData } from './data.js';
+import type { DataFiles } from './data-source.js';
 import { checkBlockDecl, checkModel } from './model.js';
 import { checkTrain } from './train.js';
+import { checkStepTrain } from './train-steps.js';
 
-export function checkProgram(file: SourceFileNode, sink: DiagnosticSink): ProgramIR {
+export function checkProgram(file: SourceFileNode, sink: DiagnosticSink, files?: DataFiles): ProgramIR {
   const declared = new Map<string, Ident>();
   const unique = (name: Ident, what: string): boolean => {
     const first = declared.get(name.name);
@@ -37,15 +39,25 @@ export function checkProgram(file: SourceFileNode, sink: DiagnosticSink): Progra
       const ir = checkModel(decl, blocks, sink);
       if (unique(decl.name, 'model')) models.set(ir.name, ir);
     } else if (decl.kind === 'data') {
-      const ir = checkData(decl, sink);
+      const ir = checkData(decl, sink, files);
       if (unique(decl.name, 'data')) data.set(decl.name.name, ir);
     }
   }
 
   const trains: TrainIR[] = [];
   const trainNames = new Map<string, number>();
+  const stepTrains: StepTrainIR[] = [];
   for (const decl of file.decls) {
     if (decl.kind !== 'train') continue;
+    if (decl.steps || decl.models) {
+      const ir = checkStepTrain(decl, models, data, sink);
+      if (!ir) continue;
+      const base = ir.models.join('_');
+      const n = trainNames.get(base) ?? 0;
+      trainNames.set(base, n + 1);
+      stepTrains.push({ ...ir, name: n === 0 ? base : `${base}_${n + 1}` });
+      continue;
+    }
     const ir = checkTrain(decl, models, data, sink);
     if (!ir) continue;
     const n = trainNames.get(ir.model) ?? 0;
@@ -57,5 +69,6 @@ export function checkProgram(file: SourceFileNode, sink: DiagnosticSink): Progra
     models: [...models.values()],
     data: [...data.values()].filter((d): d is DataIR => d !== undefined),
     trains,
+    ...(stepTrains.length > 0 ? { stepTrains } : {}),
   };
 }

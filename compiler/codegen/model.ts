@@ -3,6 +3,7 @@
 import { num } from '../layers/activations.js';
 import type { LayerNode, ModelIR } from '../ir.js';
 import { showShape, type Dim } from '../shapes/dim.js';
+import { emitBackward } from './backward.js';
 import type { RuntimeImports } from './imports.js';
 import { commentText, str, type CodeWriter } from './writer.js';
 
@@ -28,7 +29,7 @@ function weightOwner(model: ModelIR, node: LayerNode): LayerNode {
   return node.sharedWith ? model.nodes.find((n) => n.id === node.sharedWith && !n.sharedWith) ?? node : node;
 }
 
-export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: RuntimeImports): void {
+export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: RuntimeImports, derivedBackward = false): void {
   const single = model.inputs.length === 1 && model.outputs.length === 1;
   const owners = model.nodes.filter((n) => n.weights.length > 0);
   const signature = `${model.inputs.map((i) => `${commentText(i.name)} ${showShape(i.shape)}`).join(', ')} -> ${model.outputs.map((o) => showShape(o.shape)).join(', ')}`;
@@ -111,13 +112,13 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
         emitBody();
         w.line(`return ${output.id};`);
       });
+      if (derivedBackward) emitBackward(model, w, rt, emitBody);
       w.line();
       w.line(`/** Predicts a batch. \`${commentText(input.name)}\` is ${showShape(input.shape)}: a tensor or nested arrays. The caller disposes the result. */`);
       w.block(`predict(${input.id}: tf.Tensor | ${nestedArrayType(input.shape.length)}): ${tensorType(output.shape.length)} {`, () => {
         w.line(`const t = ${rt.use('toInputTensor')}(${input.id}, ${className}.inputShape, ${str(input.name)});`);
         w.line(`const y = tf.tidy(() => this.forward(t, false));`);
-        w.line(`if (t !== ${input.id}) t.dispose();`);
-        w.line(`return y as ${tensorType(output.shape.length)};`);
+        w.line(`return ${rt.use('settlePrediction')}(y, [t], [${input.id}]) as ${tensorType(output.shape.length)};`);
       });
       w.line();
       w.line(`/** Trains on a table of samples as \`plan\` says; resolves with the per-epoch history. */`);
@@ -141,8 +142,7 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
       w.block(`predict(inputs: ${className}Inputs): ${className}Outputs {`, () => {
         w.line(`const ts = { ${model.inputs.map((i) => `${i.name}: ${rt.use('toInputTensor')}(inputs.${i.name}, ${className}.inputShapes.${i.name}, ${str(i.name)})`).join(', ')} };`);
         w.line(`const y = tf.tidy(() => this.forwardAll(ts, false)) as ${className}Outputs;`);
-        for (const i of model.inputs) w.line(`if (ts.${i.name} !== inputs.${i.name}) ts.${i.name}.dispose();`);
-        w.line(`return y;`);
+        w.line(`return ${rt.use('settlePrediction')}(y, [${model.inputs.map((i) => `ts.${i.name}`).join(', ')}], [${model.inputs.map((i) => `inputs.${i.name}`).join(', ')}]);`);
       });
     }
     w.line();

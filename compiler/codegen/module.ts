@@ -1,7 +1,10 @@
 // The whole generated module: header, runtime import, data tables, model classes, and one
 // `TrainingRun` (plus a typed `train<Name>()` helper) per `train` block. Deterministic: the same
 // program gives byte-identical text.
+import type { DataSpec } from '../../runtime/types.js';
 import type { DataIR, ProgramIR, TrainIR } from '../ir.js';
+import { emitCustomLoss } from './loss-expr.js';
+import { emitStepTraining } from './steps.js';
 import { num } from '../layers/activations.js';
 import { Scope } from '../names.js';
 import { RuntimeImports } from './imports.js';
@@ -14,6 +17,8 @@ export interface CodegenOptions {
   /** Module specifier of the runtime (default `nnc/runtime`). */
   runtimeModule: string;
   compilerVersion: string;
+  /** Emit `lossAndGradients` where the compiler can derive the backward pass (codegen/backward.ts). */
+  derivedBackward?: boolean;
 }
 
 export function generateModule(program: ProgramIR, options: CodegenOptions): string {
@@ -28,7 +33,7 @@ export function generateModule(program: ProgramIR, options: CodegenOptions): str
 
   for (const model of program.models) {
     w.line();
-    emitModel(model, classNames.get(model.name)!, w, rt);
+    emitModel(model, classNames.get(model.name)!, w, rt, options.derivedBackward === true);
   }
   for (const data of program.data) {
     w.line();
@@ -40,7 +45,21 @@ export function generateModule(program: ProgramIR, options: CodegenOptions): str
     const dataName = dataNames.get(train.data);
     if (!className || !dataName) continue;
     w.line();
-    runs.push(emitTraining(train, className, dataName, scope, w, rt));
+    const validation = train.validationData !== undefined ? dataNames.get(train.validationData) : undefined;
+    const loaded = program.data.some((d) => d.spec !== undefined && (d.name === train.data || d.name === train.validationData));
+    runs.push(emitTraining(train, className, dataName, scope, w, rt, { validation, loaded }));
+  }
+  const stepRuns: string[] = [];
+  for (const train of program.stepTrains ?? []) {
+    const dataName = dataNames.get(train.data);
+    if (!dataName || train.models.some((m) => !classNames.has(m))) continue;
+    w.line();
+    stepRuns.push(emitStepTraining(train, classNames, dataName, scope.claim(`${train.name}Plan`), w, rt));
+  }
+  if (stepRuns.length > 0) {
+    w.line();
+    w.line(`/** Every \`train\` block that trains several models with \`step\`s; \`nnc train\` runs these after \`trainings\`. */`);
+    w.block(`export const stepTrainings: readonly ${rt.useType('StepTrainingRun')}[] = [`, () => stepRuns.forEach((r) => w.line(`${r},`)), '];');
   }
   w.line();
   w.line(`/** Every \`train\` block of the source, in order; \`nnc train\` runs these. */`);
@@ -49,7 +68,27 @@ export function generateModule(program: ProgramIR, options: CodegenOptions): str
   return w.toString();
 }
 
+function emitDataSpec(data: DataIR, spec: DataSpec, name: string, w: CodeWriter, rt: RuntimeImports): void {
+  // Long column lists (mnist's 784 pixels) are built rather than spelled out.
+  const columns = (names: string[]) => {
+    const m = /^(.*)_0$/.exec(names[0] ?? '');
+    const numbered = names.length > 16 && m !== null && names.every((n, i) => n === `${m[1]}_${i}`);
+    return numbered ? `Array.from({ length: ${names.length} }, (_, i) => \`${m[1]}_\${i}\`)` : `[${names.map(str).join(', ')}]`;
+  };
+  w.line(`/** Data \`${commentText(data.name)}\`: ${commentText(spec.source.kind)}, loaded (and checked) by \`rt.loadData\` when a run needs it. */`);
+  w.block(`export const ${name}: ${rt.useType('DataSpec')} = {`, () => {
+    w.line(`kind: "spec",`);
+    w.line(`name: ${str(data.name)},`);
+    // JSON is valid TypeScript and escapes every string from the source.
+    w.line(`source: ${JSON.stringify(spec.source)},`);
+    w.line(`transforms: ${JSON.stringify(spec.transforms)},`);
+    w.line(`features: ${columns(spec.features)},`);
+    w.line(`labels: ${columns(spec.labels)},`);
+  }, '};');
+}
+
 function emitData(data: DataIR, name: string, w: CodeWriter, rt: RuntimeImports): void {
+  if (data.spec) return emitDataSpec(data, data.spec, name, w, rt);
   const row = (values: number[]) => `[${values.map(num).join(', ')}]`;
   w.line(`/** Data \`${commentText(data.name)}\`: ${data.x.length} rows; features ${commentText(data.features.join(', '))}; labels ${commentText(data.labels.join(', ') || '(none)')}. */`);
   w.block(`export const ${name}: ${rt.useType('TableData')} = {`, () => {
@@ -60,13 +99,19 @@ function emitData(data: DataIR, name: string, w: CodeWriter, rt: RuntimeImports)
   }, '};');
 }
 
-function emitTraining(train: TrainIR, className: string, dataName: string, scope: Scope, w: CodeWriter, rt: RuntimeImports): string {
+/** How a run gets its data: `loaded` when a data set is read at run time, `validation` data by name. */
+interface RunData {
+  validation: string | undefined;
+  loaded: boolean;
+}
+
+function emitTraining(train: TrainIR, className: string, dataName: string, scope: Scope, w: CodeWriter, rt: RuntimeImports, runData: RunData): string {
   const planName = scope.claim(`${train.name}Plan`);
   const fnName = scope.claim(`train${train.name[0]!.toUpperCase()}${train.name.slice(1)}`);
   const { plan } = train;
   w.line(`/** How \`train ${commentText(train.model)} on ${commentText(train.data)}\` trains. */`);
   w.block(`export const ${planName}: ${rt.useType('TrainPlan')} = {`, () => {
-    w.line(`loss: ${str(plan.loss)},`);
+    w.line(`loss: ${typeof plan.loss === 'string' ? str(plan.loss) : emitCustomLoss(plan.loss.expr, rt)},`);
     const opt = Object.entries(plan.optimizer).map(([k, v]) => `${k}: ${typeof v === 'string' ? str(v) : typeof v === 'number' ? num(v) : String(v)}`);
     w.line(`optimizer: { ${opt.join(', ')} },`);
     w.line(`batch: ${plan.batch === 'full' ? str('full') : plan.batch},`);
@@ -74,14 +119,35 @@ function emitTraining(train: TrainIR, className: string, dataName: string, scope
     w.line(`metrics: [${plan.metrics.map(str).join(', ')}],`);
     w.line(`shuffle: ${plan.shuffle},`);
     if (plan.seed !== undefined) w.line(`seed: ${plan.seed},`);
+    if (plan.validationSplit !== undefined) w.line(`validationSplit: ${num(plan.validationSplit)},`);
+    if (plan.earlyStopping) w.line(`earlyStopping: { monitor: ${str(plan.earlyStopping.monitor)}, patience: ${plan.earlyStopping.patience}, minDelta: ${num(plan.earlyStopping.minDelta)} },`);
+    if (plan.schedule) w.line(`schedule: ${JSON.stringify(plan.schedule)},`);
+    if (plan.l1 !== undefined) w.line(`l1: ${num(plan.l1)},`);
+    if (plan.l2 !== undefined) w.line(`l2: ${num(plan.l2)},`);
+    if (plan.target !== undefined) w.line(`target: ${str(plan.target)},`);
+    if (plan.freeze) w.line(`freeze: [${plan.freeze.map(str).join(', ')}],`);
+    if (plan.init) w.line(`init: { path: ${str(plan.init.path)}${plan.init.layers ? `, layers: [${plan.init.layers.map(str).join(', ')}]` : ''} },`);
   }, '};');
   w.line();
   w.line(`/** Trains a new \`${commentText(train.model)}\` on \`${commentText(train.data)}\` as the \`train\` block says. */`);
-  w.block(`export async function ${fnName}(options: ${rt.useType('FitOptions')} = {}): Promise<{ model: ${className}; history: ${rt.useType('History')} }> {`, () => {
-    w.line(`const seed = options.seed ?? ${planName}.seed ?? ${rt.use('DEFAULT_SEED')};`);
-    w.line(`const model = new ${className}({ seed });`);
-    w.line(`const history = await model.train(${dataName}, ${planName}, { ...options, seed });`);
-    w.line(`return { model, history };`);
-  });
-  return `{ name: ${str(train.name)}, modelName: ${str(train.model)}, dataName: ${str(train.data)}, data: ${dataName}, plan: ${planName}, createModel: (seed: number) => new ${className}({ seed }) }`;
+  const { validation, loaded } = runData;
+  if (!loaded && validation === undefined) {
+    w.block(`export async function ${fnName}(options: ${rt.useType('FitOptions')} = {}): Promise<{ model: ${className}; history: ${rt.useType('History')} }> {`, () => {
+      w.line(`const seed = options.seed ?? ${planName}.seed ?? ${rt.use('DEFAULT_SEED')};`);
+      w.line(`const model = new ${className}({ seed });`);
+      w.line(`const history = await model.train(${dataName}, ${planName}, { ...options, seed });`);
+      w.line(`return { model, history };`);
+    });
+  } else {
+    // Data sets are read when the run starts: files relative to `options.baseDir`.
+    w.block(`export async function ${fnName}(options: ${rt.useType('FitOptions')} & ${rt.useType('LoadDataOptions')} = {}): Promise<{ model: ${className}; history: ${rt.useType('History')} }> {`, () => {
+      w.line(`const seed = options.seed ?? ${planName}.seed ?? ${rt.use('DEFAULT_SEED')};`);
+      w.line(`const data = await ${rt.use('resolveData')}(${dataName}, options);`);
+      if (validation !== undefined) w.line(`const validationData = await ${rt.use('resolveData')}(${validation}, options);`);
+      w.line(`const model = new ${className}({ seed });`);
+      w.line(`const history = await model.train(data, ${planName}, { ...options, seed${validation !== undefined ? ', validationData' : ''} });`);
+      w.line(`return { model, history };`);
+    });
+  }
+  return `{ name: ${str(train.name)}, modelName: ${str(train.model)}, dataName: ${str(train.data)}, data: ${dataName}, ${validation !== undefined ? `validationData: ${validation}, ` : ''}plan: ${planName}, createModel: (seed: number) => new ${className}({ seed }) }`;
 }

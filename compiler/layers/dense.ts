@@ -25,6 +25,17 @@ export const dense: LayerDef = {
       });
       return undefined;
     }
+    if (input.length >= 4) {
+      // Keras would apply dense to the last axis of any rank, but after a conv stack that is
+      // almost always a forgotten flatten; sequences ([batch, seq, features]) stay allowed.
+      ctx.error('NN3011', `\`dense\` on a rank-${input.length} tensor ${showShape(input)} would act on its last axis only`, {
+        expected: '[batch, features] (or [batch, seq, features])',
+        found: showShape(input),
+        help: 'add `flatten()` before `dense` to classify the whole feature map, or `global_average_pooling2d()` to average it',
+        ...(ctx.span ? { fixes: [{ title: 'Insert `flatten()` before `dense`', edits: [{ span: { start: ctx.span.start, end: ctx.span.start }, newText: 'flatten() |> ' }] }] } : {}),
+      });
+      return undefined;
+    }
     const last = input[input.length - 1]!;
     const declaredIn = args['in'] as number | undefined;
     if (declaredIn !== undefined && last.kind === 'const' && last.value !== declaredIn) {

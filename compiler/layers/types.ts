@@ -51,6 +51,8 @@ export interface WeightSpec {
   init: 'glorot_uniform' | 'zeros' | 'ones' | 'random_uniform';
   /** Constant initial values given in the source (row-major), overriding `init`. */
   values?: number[];
+  /** Another shape the source may write the constant in (same values, row-major): a conv kernel of one channel and one filter as [kh, kw]. */
+  alsoAccepts?: number[];
   trainable: boolean;
 }
 
@@ -63,6 +65,8 @@ export interface ShapeContext {
   args: Readonly<Record<string, ArgValue>>;
   /** The layer call in the source (for fixes that insert text before it). */
   span?: Span;
+  /** The span of each argument given in the source (absent: defaulted), for fixes that edit one. */
+  argSpans?: Readonly<Record<string, Span>>;
   error(code: DiagnosticCode, message: string, extras?: DiagnosticExtras & { at?: string }): void;
 }
 

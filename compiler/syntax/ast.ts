@@ -187,8 +187,28 @@ export interface TableRow {
 export interface TrainDecl extends Recoverable {
   kind: 'train';
   model: Ident;
+  /** Every model named before `on` (`train G, D on …`), the first one included. */
+  models?: Ident[];
   data: Ident;
   props: Property[];
+  /** `step name: minimize <loss> over M with <optimizer>`: several models trained in one loop. */
+  steps?: TrainStepNode[];
+  span: Span;
+}
+
+export interface TrainStepNode {
+  /** The `step` keyword-like name and the step's own name. */
+  keyword: Ident;
+  name: Ident;
+  /** `minimize`, as written. */
+  verb: Ident;
+  loss: Expr;
+  /** `over`, as written, and the models whose weights the step updates. */
+  overWord: Ident;
+  over: Ident[];
+  /** `with`, as written, and the optimizer. */
+  withWord?: Ident;
+  optimizer?: Expr;
   span: Span;
 }
 

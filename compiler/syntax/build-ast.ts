@@ -23,23 +23,35 @@ function tokenSpan(t: IToken): A.Span {
   return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
 }
 
-/** The span of a CST node: from its first real token to its last. */
+/**
+ * The span of a CST node: from its first real token to its last. Cached per node: every node of a
+ * nested expression asks, and walking each subtree afresh made building the AST quadratic-ish in
+ * the nesting depth (it was most of the editor's time per keystroke).
+ */
+const spanKey = Symbol('span');
 function nodeSpan(node: CstNode): A.Span | undefined {
+  const cached = (node as CstNode & { [spanKey]?: A.Span | null })[spanKey];
+  if (cached !== undefined) return cached ?? undefined;
   let start = Infinity;
   let end = -Infinity;
-  const visit = (n: CstNode): void => {
-    for (const list of Object.values(n.children as Children)) {
-      for (const e of list ?? []) {
-        if (isToken(e)) {
-          if (Number.isNaN(e.startOffset)) continue;
-          start = Math.min(start, e.startOffset);
-          end = Math.max(end, (e.endOffset ?? e.startOffset) + 1);
-        } else visit(e);
+  for (const list of Object.values(node.children as Children)) {
+    for (const e of list ?? []) {
+      if (isToken(e)) {
+        if (Number.isNaN(e.startOffset)) continue;
+        start = Math.min(start, e.startOffset);
+        end = Math.max(end, (e.endOffset ?? e.startOffset) + 1);
+      } else {
+        const inner = nodeSpan(e);
+        if (inner) {
+          start = Math.min(start, inner.start);
+          end = Math.max(end, inner.end);
+        }
       }
     }
-  };
-  visit(node);
-  return start === Infinity ? undefined : { start, end };
+  }
+  const span = start === Infinity ? undefined : { start, end };
+  (node as CstNode & { [spanKey]?: A.Span | null })[spanKey] = span ?? null;
+  return span;
 }
 
 function ident(t: IToken | undefined): A.Ident | undefined {
@@ -309,11 +321,14 @@ function signedNumber(node: CstNode): A.NumberLit | undefined {
 }
 
 function buildTrain(node: CstNode): A.TrainDecl | undefined {
-  const [modelTok, dataTok] = tokens(node, 'Identifier');
-  const model = ident(modelTok);
-  const data = ident(dataTok);
+  // The header's names in source order: the models, then (after `on`) the data.
+  const names = [...tokens(node, 'Identifier')].sort((a, b) => a.startOffset - b.startOffset);
+  const model = ident(names[0]);
+  const data = ident(names[names.length - 1]);
   const span = nodeSpan(node);
-  if (!model || !data || !span) return undefined;
+  if (!model || !data || !span || names.length < 2) return undefined;
+  const models = names.slice(0, -1).map((t) => ident(t)!);
+  const steps = nodes(node, 'trainStep').map(buildTrainStep).filter((s): s is A.TrainStepNode => s !== undefined);
   const props: A.Property[] = [];
   for (const p of nodes(node, 'property')) {
     const key = ident(tokens(p, 'Identifier')[0]);
@@ -322,5 +337,21 @@ function buildTrain(node: CstNode): A.TrainDecl | undefined {
     const propSpan = nodeSpan(p);
     if (key && value && propSpan) props.push({ key, value, span: propSpan });
   }
-  return { kind: 'train', model, data, props, span };
+  return { kind: 'train', model, data, props, span, ...(models.length > 1 ? { models } : {}), ...(steps.length > 0 ? { steps } : {}) };
+}
+
+function buildTrainStep(node: CstNode): A.TrainStepNode | undefined {
+  const words = [...tokens(node, 'Identifier')].sort((a, b) => a.startOffset - b.startOffset).map((t) => ident(t)!);
+  const exprs = nodes(node, 'expression').map(buildExpression);
+  const span = nodeSpan(node);
+  const loss = exprs[0];
+  // step NAME : minimize <loss> over M (, M)* (with <optimizer>)?
+  const [keyword, name, verb] = words;
+  const afterLoss = loss ? words.filter((w) => w.span.start >= loss.span.end) : [];
+  const overWord = afterLoss[0];
+  const optimizer = exprs[1];
+  const withWord = optimizer ? afterLoss.filter((w) => w.span.end <= optimizer.span.start).at(-1) : undefined;
+  const over = afterLoss.slice(1).filter((w) => w !== withWord && (!optimizer || w.span.end <= optimizer.span.start));
+  if (!keyword || !name || !verb || !loss || !overWord || !span) return undefined;
+  return { keyword, name, verb, loss, overWord, over, ...(withWord && optimizer ? { withWord, optimizer } : {}), span };
 }

@@ -1,0 +1,59 @@
+// A custom loss (already checked by compiler/check/custom-loss.ts) as a TypeScript arrow function
+// over tfjs ops. `abs` is the runtime's, whose gradient at 0 is 0 (tfjs' own gives −1 there).
+import type { Expr } from '../syntax/ast.js';
+import { num } from '../layers/activations.js';
+import type { RuntimeImports } from './imports.js';
+
+const unary: Record<string, (a: string, rt: RuntimeImports) => string> = {
+  mean: (a) => `tf.mean(${a})`,
+  sum: (a) => `tf.sum(${a})`,
+  abs: (a, rt) => `${rt.use('abs')}(${a})`,
+  square: (a) => `tf.square(${a})`,
+  sqrt: (a) => `tf.sqrt(${a})`,
+  log: (a) => `tf.log(${a})`,
+  exp: (a) => `tf.exp(${a})`,
+  sigmoid: (a) => `tf.sigmoid(${a})`,
+  softplus: (a) => `tf.softplus(${a})`,
+};
+
+const ops = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const;
+
+function emit(e: Expr, rt: RuntimeImports): string {
+  switch (e.kind) {
+    case 'number':
+      return `tf.scalar(${num(e.value)})`;
+    case 'name':
+      return e.name === 'pred' ? 'pred' : 'y';
+    case 'unary':
+      return `tf.neg(${emit(e.operand, rt)})`;
+    case 'binary':
+      return `tf.${ops[e.op]}(${emit(e.left, rt)}, ${emit(e.right, rt)})`;
+    case 'call': {
+      const args = e.args.map((a) => emit(a.value, rt));
+      const name = e.callee.name;
+      if (name === 'max') return `tf.maximum(${args[0]}, ${args[1]})`;
+      if (name === 'min') return `tf.minimum(${args[0]}, ${args[1]})`;
+      if (name === 'clip') return `tf.minimum(tf.maximum(${args[0]}, ${args[1]}), ${args[2]})`;
+      const fn = unary[name];
+      if (!fn) throw new Error(`unchecked loss function ${name}`);
+      return fn(args[0]!, rt);
+    }
+    default:
+      throw new Error(`unchecked loss expression ${e.kind}`);
+  }
+}
+
+/** `(y: tf.Tensor, pred: tf.Tensor): tf.Tensor => …`; names the checker rejected never get here. */
+export function emitCustomLoss(e: Expr, rt: RuntimeImports): string {
+  const used = new Set<string>();
+  const visit = (x: Expr): void => {
+    if (x.kind === 'name') used.add(x.name);
+    else if (x.kind === 'unary') visit(x.operand);
+    else if (x.kind === 'binary') [x.left, x.right].forEach(visit);
+    else if (x.kind === 'call') x.args.forEach((a) => visit(a.value));
+  };
+  visit(e);
+  // Unused parameters get a leading `_`, which `--noUnusedParameters` allows.
+  const param = (name: string) => (used.has(name) ? name : `_${name}`);
+  return `(${param('y')}: tf.Tensor, ${param('pred')}: tf.Tensor): tf.Tensor => ${emit(e, rt)}`;
+}

@@ -1,0 +1,46 @@
+// Integer inputs (token ids, bases, classes) to vectors: a learned embedding table, or a fixed
+// one-hot code. Ids arrive as numbers and are cast to int32.
+import { constDim, showShape } from '../shapes/dim.js';
+import type { LayerDef } from './types.js';
+
+export const embedding: LayerDef = {
+  name: 'embedding',
+  kerasClass: 'Embedding',
+  doc: 'Looks up a learned vector of `output_dim` numbers for each integer id in [0, input_dim): [batch, steps] → [batch, steps, output_dim]. Parameters: input_dim·output_dim (initialised uniform in ±0.05, as Keras).',
+  params: [
+    { name: 'input_dim', type: 'int', positional: true, required: true, min: 1, doc: 'Size of the vocabulary: ids run from 0 to input_dim - 1.' },
+    { name: 'output_dim', type: 'int', positional: true, required: true, min: 1, doc: 'Size of each embedding vector.' },
+  ],
+  outputShape(ctx) {
+    if (ctx.input.length < 2) {
+      ctx.error('NN3101', `\`embedding\` reads ids [batch, steps], found ${showShape(ctx.input)}`, { expected: '[batch, steps]', found: showShape(ctx.input) });
+      return undefined;
+    }
+    return [...ctx.input, constDim(ctx.args['output_dim'] as number)];
+  },
+  weights: (ctx) => [{ name: 'embeddings', shape: [ctx.args['input_dim'] as number, ctx.args['output_dim'] as number], init: 'random_uniform', trainable: true }],
+  emit(ctx) {
+    const vocab = ctx.args['input_dim'] as number;
+    const dim = ctx.args['output_dim'] as number;
+    // A one-hot matMul rather than tf.gather: gather's gradient needs UnsortedSegmentSum, which the
+    // wasm backend lacks; for course-sized vocabularies the matMul costs little. (wasm's OneHot
+    // ignores a float32 dtype, hence the int32 default and a cast.)
+    return `tf.reshape(tf.matMul(tf.cast(tf.oneHot(tf.reshape(tf.cast(${ctx.input}, 'int32'), [-1]) as tf.Tensor1D, ${vocab}), 'float32'), ${ctx.weight('embeddings')} as tf.Tensor2D), [...${ctx.input}.shape, ${dim}])`;
+  },
+};
+
+export const oneHot: LayerDef = {
+  name: 'one_hot',
+  kerasClass: 'OneHot',
+  doc: 'Encodes each integer id in [0, depth) as a vector of `depth` zeros with a 1 at the id: [batch, steps] → [batch, steps, depth] (DNA bases with depth 4). No parameters.',
+  params: [{ name: 'depth', type: 'int', positional: true, required: true, min: 1, doc: 'Number of classes.' }],
+  outputShape(ctx) {
+    if (ctx.input.length < 2) {
+      ctx.error('NN3101', `\`one_hot\` reads ids [batch, …], found ${showShape(ctx.input)}`, { expected: '[batch, steps]', found: showShape(ctx.input) });
+      return undefined;
+    }
+    return [...ctx.input, constDim(ctx.args['depth'] as number)];
+  },
+  weights: () => [],
+  emit: (ctx) => `tf.cast(tf.oneHot(tf.cast(${ctx.input}, 'int32'), ${ctx.args['depth'] as number}), 'float32')`,
+};

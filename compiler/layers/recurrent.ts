@@ -1,0 +1,105 @@
+// Recurrent layers over [batch, steps, features]: simple_rnn, lstm and gru, each with the full
+// sequence or the last state, and bidirectional (Keras' Bidirectional, merge_mode concat: two
+// sets of weights, outputs side by side). The unrolled computation lives in runtime/recurrent.ts.
+import { constDim, knownSize, showDim, showShape } from '../shapes/dim.js';
+import { emitActivation } from './activations.js';
+import type { ActivationValue, EmitContext, LayerDef, ParamSpec, ShapeContext, WeightSpec } from './types.js';
+
+type Kind = 'simple_rnn' | 'lstm' | 'gru';
+
+const gates: Record<Kind, number> = { simple_rnn: 1, lstm: 4, gru: 3 };
+const kerasClass: Record<Kind, string> = { simple_rnn: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' };
+const runtimeName: Record<Kind, string> = { simple_rnn: 'simpleRnn', lstm: 'lstm', gru: 'gru' };
+
+function params(kind: Kind): ParamSpec[] {
+  const ps: ParamSpec[] = [
+    { name: 'units', type: 'int', positional: true, required: true, min: 1, doc: 'Size of the hidden state (and of the output per step).' },
+    { name: 'return_sequences', type: 'bool', default: false, doc: 'Output the state after every step ([batch, steps, units]) instead of the last one ([batch, units]).' },
+    { name: 'bidirectional', type: 'bool', default: false, doc: 'Also read the sequence backwards with a second set of weights, and concatenate the two outputs (2·units).' },
+    { name: 'use_bias', type: 'bool', default: true, doc: 'Whether the layer has biases.' },
+  ];
+  if (kind === 'simple_rnn') ps.push({ name: 'activation', type: 'activation', default: { kind: 'activation', name: 'tanh' }, doc: 'Activation of the new state.' });
+  return ps;
+}
+
+/** Rank 3 is required; a [batch, n] input gets a mechanical fix: read one feature per step. */
+function checkInput(ctx: ShapeContext, kind: Kind): boolean {
+  const input = ctx.input;
+  if (input.length === 3) {
+    const features = input[2]!;
+    if (features.kind !== 'const' && features.kind !== 'unknown') {
+      ctx.error('NN3104', `\`${kind}\` needs the number of features per step, but it is \`${showDim(features)}\``, { help: "give the last axis a number in the model's input type" });
+      return false;
+    }
+    return true;
+  }
+  const n = input.length === 2 ? knownSize(input[1]) : undefined;
+  ctx.error('NN3101', `\`${kind}\` reads a sequence [batch, steps, features], found rank ${input.length} ${showShape(input)}`, {
+    expected: '[batch, steps, features]',
+    found: showShape(input),
+    help:
+      input.length === 2
+        ? `a [batch, n] input has no steps axis: \`reshape([${n ?? 'n'}, 1])\` reads it as ${n ?? 'n'} steps of one feature; for token ids use \`embedding(vocab, dim)\` first`
+        : 'reshape the input to [batch, steps, features]',
+    ...(input.length === 2 && n !== undefined && ctx.span
+      ? { fixes: [{ title: `Insert \`reshape([${n}, 1])\` before \`${kind}\``, edits: [{ span: { start: ctx.span.start, end: ctx.span.start }, newText: `reshape([${n}, 1]) |> ` }] }] }
+      : {}),
+  });
+  return false;
+}
+
+/** Keras' unit_forget_bias: an LSTM's forget-gate bias starts at 1 (gates i, f, c, o), so it remembers at first. */
+function lstmForgetBias(kind: Kind, units: number): { values?: number[] } {
+  if (kind !== 'lstm') return {};
+  return { values: Array.from({ length: 4 * units }, (_, i) => (i >= units && i < 2 * units ? 1 : 0)) };
+}
+
+function directions(bidirectional: boolean): string[] {
+  return bidirectional ? ['forward_', 'backward_'] : [''];
+}
+
+function recurrentLayer(kind: Kind): LayerDef {
+  return {
+    name: kind,
+    kerasClass: kerasClass[kind],
+    doc:
+      (kind === 'lstm'
+        ? 'Long short-term memory: a recurrent layer with input, forget and output gates and a cell state. Parameters: 4·(units·features + units² + units)'
+        : kind === 'gru'
+          ? 'Gated recurrent unit (Keras defaults: reset_after, so the bias is [2, 3·units]). Parameters: 3·(units·features + units² + 2·units)'
+          : 'The plain recurrent layer: h = activation(x·W + h·U + b) at every step. Parameters: units·features + units² + units') +
+      ', twice with `bidirectional`. [batch, steps, features] → [batch, units], or [batch, steps, units] with `return_sequences` (2·units when bidirectional).',
+    params: params(kind),
+    outputShape(ctx) {
+      if (!checkInput(ctx, kind)) return undefined;
+      const units = (ctx.args['units'] as number) * (ctx.args['bidirectional'] === true ? 2 : 1);
+      return ctx.args['return_sequences'] === true ? [ctx.input[0]!, ctx.input[1]!, constDim(units)] : [ctx.input[0]!, constDim(units)];
+    },
+    weights(ctx): WeightSpec[] {
+      const units = ctx.args['units'] as number;
+      const features = knownSize(ctx.input[2]) ?? 0;
+      const g = gates[kind] * units;
+      return directions(ctx.args['bidirectional'] === true).flatMap((prefix): WeightSpec[] => [
+        { name: `${prefix}kernel`, shape: [features, g], init: 'glorot_uniform', trainable: true },
+        { name: `${prefix}recurrent_kernel`, shape: [units, g], init: 'glorot_uniform', trainable: true },
+        ...(ctx.args['use_bias'] !== false ? [{ name: `${prefix}bias`, shape: kind === 'gru' ? [2, g] : [g], init: 'zeros' as const, trainable: true, ...lstmForgetBias(kind, units) }] : []),
+      ]);
+    },
+    emit(ctx: EmitContext) {
+      const units = ctx.args['units'] as number;
+      const returnSequences = ctx.args['return_sequences'] === true;
+      const call = (prefix: string, backwards: boolean) => {
+        const bias = ctx.args['use_bias'] !== false ? ctx.weight(`${prefix}bias`) : 'undefined';
+        const args = [ctx.input, ctx.weight(`${prefix}kernel`), ctx.weight(`${prefix}recurrent_kernel`), bias];
+        if (kind === 'simple_rnn') args.push(`(v: tf.Tensor) => ${emitActivation(ctx.args['activation'] as ActivationValue, 'v', ctx.runtime)}`);
+        args.push(`{ units: ${units}, returnSequences: ${returnSequences}${backwards ? ', backwards: true' : ''} }`);
+        return `${ctx.runtime(runtimeName[kind])}(${args.join(', ')})`;
+      };
+      return ctx.args['bidirectional'] === true ? `${ctx.runtime('concatDirections')}(${call('forward_', false)}, ${call('backward_', true)})` : call('', false);
+    },
+  };
+}
+
+export const simpleRnn = recurrentLayer('simple_rnn');
+export const lstm = recurrentLayer('lstm');
+export const gru = recurrentLayer('gru');

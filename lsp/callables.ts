@@ -1,0 +1,45 @@
+// What can be called in a model, with its parameters: a layer from the library, or a block of this
+// file (its parameters read from the source). Signature help and argument completion use both alike.
+import { layerByName } from '../compiler/layers/registry.js';
+import type { Analysis } from './analysis.js';
+import type { AstNode } from './ast-walk.js';
+import { describeParam } from './vocabulary.js';
+
+export interface CallableParam {
+  name: string;
+  /** `units: int`, `act: activation = relu` */
+  label: string;
+  doc: string;
+  positional: boolean;
+  type: string;
+  choices?: readonly string[];
+}
+
+export interface Callable {
+  name: string;
+  doc: string;
+  params: CallableParam[];
+}
+
+export function callable(a: Analysis, name: string): Callable | undefined {
+  const def = layerByName.get(name);
+  if (def) {
+    return {
+      name,
+      doc: def.doc,
+      params: def.params.map((p) => ({ name: p.name, label: describeParam(p), doc: p.doc, positional: p.positional === true, type: p.type, ...(p.choices ? { choices: p.choices } : {}) })),
+    };
+  }
+  const block = a.index.topLevel.get(name);
+  if (block?.kind !== 'block' || !Array.isArray(block['params'])) return undefined;
+  const params = (block['params'] as AstNode[]).map((p) => {
+    const paramName = (p['name'] as { name?: string } | undefined)?.name ?? '?';
+    const type = (p['type'] as { name?: string } | undefined)?.name ?? '';
+    return { name: paramName, label: a.text.slice(p.span.start, p.span.end).replace(/\s+/g, ' '), doc: `Parameter of block \`${name}\`.`, positional: true, type };
+  });
+  return { name, doc: `Block \`${name}\`, declared in this file: its layers are applied in place of the call.`, params };
+}
+
+export function signatureText(c: Callable): string {
+  return `${c.name}(${c.params.map((p) => p.label).join(', ')})`;
+}

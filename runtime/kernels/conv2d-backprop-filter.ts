@@ -1,0 +1,61 @@
+// Conv2DBackpropFilter for wasm, which has none: without it no CNN can train on wasm.
+//
+// dW[kh,kw,ci,co] = Σ_{b,i,j} x[b, i·s + kh − top, j·s + kw − left, ci] · dy[b,i,j,co]. That is
+// itself a convolution once the batch plays the role of the channels: convolve
+// xᵀ = x transposed to [ci, H, W, b] with the filter dyᵀ = dy transposed to [oh, ow, b, co],
+// stride 1 and dilation = the forward stride. The result [ci, kh, kw, co] (cut to the filter
+// size when the forward pass dropped trailing rows) is transposed back to [kh, kw, ci, co].
+// All the arithmetic runs in wasm's XNNPACK Conv2D.
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+import { explicitPad, wasmKernel, withScratch, type Shape4 } from './wasm-kernel-utils.js';
+
+interface FilterGradAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: Shape4;
+}
+
+export function createConv2DBackpropFilter(): tf.KernelConfig {
+  const transpose = wasmKernel('Transpose');
+  const conv2d = wasmKernel('Conv2D');
+  const slice = wasmKernel('Slice');
+
+  function kernelFunc(args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: FilterGradAttrs }): tf.TensorInfo {
+    const { inputs, backend, attrs } = args;
+    const x = inputs['x']!;
+    const dy = inputs['dy']!;
+    if (attrs.dataFormat === 'NCHW') throw new Error("Conv2DBackpropFilter on wasm supports only dataFormat 'NHWC'");
+    const info = tf.backend_util.computeConv2DInfo(x.shape as Shape4, attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    const { filterHeight: kh, filterWidth: kw, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, padInfo } = info;
+    // Bottom/right padding that makes the result exactly the filter's size; when the forward pass
+    // never read the last rows (stride > 1), it would be negative: pad 0 and cut the extra rows.
+    const bottom = Math.max(0, kh + (outHeight - 1) * strideHeight - inHeight - padInfo.top);
+    const right = Math.max(0, kw + (outWidth - 1) * strideWidth - inWidth - padInfo.left);
+    return withScratch(backend, (track) => {
+      const xT = track(transpose({ inputs: { x }, backend, attrs: { perm: [3, 1, 2, 0] } }));
+      const dyT = track(transpose({ inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } }));
+      let grad = track(
+        conv2d({
+          inputs: { x: xT, filter: dyT },
+          backend,
+          attrs: {
+            strides: [1, 1],
+            dilations: [strideHeight, strideWidth],
+            pad: explicitPad(padInfo.top, bottom, padInfo.left, right),
+            dataFormat: 'NHWC',
+          },
+        }),
+      );
+      if (grad.shape[1] !== kh || grad.shape[2] !== kw) {
+        grad = track(slice({ inputs: { x: grad }, backend, attrs: { begin: [0, 0, 0, 0], size: [-1, kh, kw, -1] } }));
+      }
+      return transpose({ inputs: { x: grad }, backend, attrs: { perm: [1, 2, 0, 3] } });
+    });
+  }
+
+  return { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: kernelFunc as unknown as tf.KernelFunc };
+}

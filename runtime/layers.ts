@@ -1,0 +1,54 @@
+// Layer computations that generated code calls when one tfjs-core op is not enough: dropout with
+// our own seeded mask, batch normalisation in training (with its moving statistics), layer
+// normalisation. All are plain differentiable tfjs-core ops.
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, type Rng } from './random.js';
+
+/** The dropout masks' generator: seeded, so that training runs repeat; `seedDropout` restarts it. */
+let dropoutRng: Rng = createRng(0x5eed);
+
+/** Restarts the dropout masks from `seed` (the training loop may call it with the run's seed). */
+export function seedDropout(seed: number): void {
+  dropoutRng = createRng(seed);
+}
+
+/**
+ * Inverted dropout: zeroes each value with probability `rate` and scales the rest by
+ * 1 / (1 - rate), so that the expected value is unchanged and inference needs no scaling.
+ */
+export function dropout(x: tf.Tensor, rate: number): tf.Tensor {
+  if (rate <= 0) return x;
+  const keep = 1 - rate;
+  const mask = new Float32Array(x.size);
+  for (let i = 0; i < mask.length; i++) mask[i] = dropoutRng.next() < keep ? 1 / keep : 0;
+  return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
+}
+
+/**
+ * Batch normalisation in training: normalises with the batch's mean and variance over every axis
+ * but the last, and moves the moving statistics towards them (Keras: moving = moving·momentum +
+ * batch·(1 - momentum)). Inference uses `tf.batchNorm` with the moving statistics instead.
+ */
+export function batchNormTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  movingMean: tf.Variable,
+  movingVariance: tf.Variable,
+  momentum: number,
+  epsilon: number,
+): tf.Tensor {
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  const { mean, variance } = tf.moments(x, axes);
+  const update = (moving: tf.Variable, batch: tf.Tensor) =>
+    moving.assign(tf.tidy(() => tf.add(tf.mul(moving, momentum), tf.mul(batch, 1 - momentum))));
+  update(movingMean, mean);
+  update(movingVariance, variance);
+  return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
+}
+
+/** Layer normalisation over the last axis, then a learned scale and shift per feature. */
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
+}

@@ -1,0 +1,122 @@
+// nnc's wasm kernels against the cpu backend's tf.grads (the oracle), within 1e-4 relative, on
+// seeded random inputs: every formulation, padding and stride they handle, and the cases they
+// hand back to the stock kernel.
+import { describe, expect, it } from 'vitest';
+
+import { tf } from '../../runtime/index.js';
+import { installedWasmKernels } from '../../runtime/kernels/index.js';
+import { randomValues, relativeError, valuesOn } from './helpers.js';
+
+const TOLERANCE = 1e-4;
+
+type Pad = 'valid' | 'same' | tf.backend_util.ExplicitPadding;
+type Shape4 = [number, number, number, number];
+
+/** dx and dW of Σ conv2d(x, w) · r, with r random so that dy is not all ones. */
+function convGrads(xShape: number[], wShape: number[], strides: number | [number, number], pad: Pad): () => tf.Tensor[] {
+  return () => {
+    const x = tf.tensor4d(randomValues(xShape.reduce((a, b) => a * b), 1), xShape as Shape4);
+    const w = tf.tensor4d(randomValues(wShape.reduce((a, b) => a * b), 2), wShape as Shape4);
+    const yShape = tf.conv2d(x, w, strides, pad).shape;
+    const r = tf.tensor(randomValues(yShape.reduce((a, b) => a * b), 3), yShape);
+    return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, strides, pad), r)))([x, w]);
+  };
+}
+
+async function expectAgreement(compute: () => tf.Tensor[], wasmKernels: 'fast' | 'minimal' = 'fast'): Promise<void> {
+  const expected = await valuesOn('cpu', compute);
+  const actual = await valuesOn('wasm', compute, wasmKernels);
+  expect(actual.length).toBe(expected.length);
+  actual.forEach((values, i) => expect(relativeError(values, expected[i]!)).toBeLessThan(TOLERANCE));
+}
+
+describe('wasm kernels', () => {
+  it('are installed by useBackend("wasm")', async () => {
+    await valuesOn('wasm', () => []);
+    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad']);
+    await valuesOn('wasm', () => [], 'minimal');
+    expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter']);
+  });
+});
+
+describe('conv2d gradients on wasm agree with cpu', () => {
+  const cases: [string, number[], number[], number | [number, number], Pad][] = [
+    ['stride 1, valid', [2, 7, 6, 3], [3, 3, 3, 4], 1, 'valid'],
+    ['stride 1, same, non-square filter', [2, 7, 6, 3], [3, 2, 3, 5], 1, 'same'],
+    ['stride 2, valid, a trailing row unused', [2, 8, 7, 2], [3, 3, 2, 3], 2, 'valid'],
+    ['stride 2, same', [2, 7, 6, 3], [3, 3, 3, 2], 2, 'same'],
+    ['strides [2, 1], same', [1, 6, 5, 2], [2, 3, 2, 3], [2, 1], 'same'],
+    ['explicit uneven padding', [2, 5, 6, 2], [3, 3, 2, 2], 1, [[0, 0], [1, 2], [0, 1], [0, 0]]],
+    ['1x1 filter, one input channel', [3, 4, 4, 1], [1, 1, 1, 4], 1, 'valid'],
+    ['the MNIST convnet second layer', [2, 13, 13, 8], [3, 3, 8, 16], 1, 'valid'],
+  ];
+  for (const [name, xShape, wShape, strides, pad] of cases) {
+    it(name, async () => {
+      await expectAgreement(convGrads(xShape, wShape, strides, pad));
+    });
+  }
+
+  it('with only the minimal kernel set (the stock input gradient)', async () => {
+    await expectAgreement(convGrads([2, 7, 6, 3], [3, 3, 3, 4], 2, 'same'), 'minimal');
+  });
+});
+
+describe('max-pool gradient on wasm agrees with cpu', () => {
+  /** Gradient of Σ maxPool(relu(x)) · r; relu makes windows of tied zeros. */
+  const poolGrad = (xShape: number[], size: number | [number, number], strides: number | [number, number], pad: 'valid' | 'same', ties: boolean) => () => {
+    const values = randomValues(xShape.reduce((a, b) => a * b), 5);
+    // Rounded to a few levels so that equal maxima are common, not only zeros.
+    const x = tf.tensor4d(ties ? values.map((v) => Math.round(v * 2) / 2) : values, xShape as Shape4);
+    const f = (a: tf.Tensor) => tf.maxPool(tf.relu(a) as tf.Tensor4D, size, strides, pad);
+    const yShape = f(x).shape;
+    const r = tf.tensor(randomValues(yShape.reduce((a, b) => a * b), 6), yShape);
+    return [tf.grad((a: tf.Tensor) => tf.sum(tf.mul(f(a), r)))(x)];
+  };
+  const cases: [string, number[], number | [number, number], number | [number, number], 'valid' | 'same'][] = [
+    ['2x2 stride 2 valid, odd size', [2, 11, 11, 4], 2, 2, 'valid'],
+    ['3x3 stride 2 same (overlapping windows)', [2, 7, 6, 3], 3, 2, 'same'],
+    ['2x2 stride 1 same', [1, 5, 5, 2], 2, 1, 'same'],
+    ['[2,3] windows, strides [1,2]', [2, 6, 7, 3], [2, 3], [1, 2], 'valid'],
+  ];
+  for (const [name, xShape, size, strides, pad] of cases) {
+    it(name, async () => {
+      await expectAgreement(poolGrad(xShape, size, strides, pad, false));
+    });
+    it(`${name}, with ties`, async () => {
+      await expectAgreement(poolGrad(xShape, size, strides, pad, true));
+    });
+  }
+});
+
+describe('matmul gradients on wasm agree with cpu', () => {
+  for (const [transposeA, transposeB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    it(`matMul, transposeA ${transposeA}, transposeB ${transposeB}`, async () => {
+      await expectAgreement(() => {
+        const a = tf.tensor(randomValues(35, 7), transposeA ? [7, 5] : [5, 7]);
+        const b = tf.tensor(randomValues(21, 8), transposeB ? [3, 7] : [7, 3]);
+        const r = tf.tensor(randomValues(15, 9), [5, 3]);
+        const f = (p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(tf.matMul(p as tf.Tensor2D, q as tf.Tensor2D, transposeA, transposeB), r));
+        return [tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D, transposeA, transposeB), ...tf.grads(f)([a, b])];
+      });
+    });
+  }
+
+  it('batched matMul of rank 3', async () => {
+    await expectAgreement(() => {
+      const a = tf.tensor(randomValues(2 * 4 * 6, 10), [2, 4, 6]);
+      const b = tf.tensor(randomValues(2 * 6 * 3, 11), [2, 6, 3]);
+      return tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.square(tf.matMul(p as tf.Tensor3D, q as tf.Tensor3D))))([a, b]);
+    });
+  });
+
+  it('fused matMul with bias and relu (the dense layer)', async () => {
+    await expectAgreement(() => {
+      const x = tf.tensor(randomValues(64 * 20, 12), [64, 20]) as tf.Tensor2D;
+      const w = tf.tensor(randomValues(20 * 10, 13), [20, 10]) as tf.Tensor2D;
+      const bias = tf.tensor(randomValues(10, 14), [10]);
+      const f = (p: tf.Tensor, q: tf.Tensor, c: tf.Tensor) =>
+        tf.sum(tf.square(tf.fused.matMul({ a: p as tf.Tensor2D, b: q as tf.Tensor2D, bias: c, activation: 'relu' })));
+      return tf.grads(f)([x, w, bias]);
+    });
+  });
+});

@@ -1,0 +1,230 @@
+// The language features, called in-process on an Analysis (the stdio tests check the wiring).
+import { describe, expect, it } from 'vitest';
+import { layers } from '../../compiler/layers/registry.js';
+import { analyze } from '../../lsp/analysis.js';
+import { codeActions } from '../../lsp/code-actions.js';
+import { codeLenses } from '../../lsp/code-lens.js';
+import { completion } from '../../lsp/completion.js';
+import { anchorOf, toLspDiagnostics } from '../../lsp/diagnostics.js';
+import { formatDocument } from '../../lsp/formatting.js';
+import { hover } from '../../lsp/hover.js';
+import { inlayHints } from '../../lsp/inlay-hints.js';
+import { definition, references, rename } from '../../lsp/navigation.js';
+import { documentSymbols, foldingRanges } from '../../lsp/outline.js';
+import { semanticTokens, semanticTokensLegend } from '../../lsp/semantic-tokens.js';
+import { signatureHelp } from '../../lsp/signature-help.js';
+
+const uri = 'file:///work/net.nn';
+const source = `// A small network.
+model Net {
+  input x: [batch, 3]
+  let hidden = x |> dense(8, activation: relu)
+  dense(4)
+  relu()
+  output y: [batch, 4]
+}
+
+data points = table {
+  a, b, c -> p, q, r, s
+  1, 2, 3 -> 0, 0, 0, 1
+}
+
+train Net on points {
+  loss: mse
+  optimizer: adam(lr: 0.01)
+  epochs: 3
+}
+`;
+
+/** The offset just after the n-th occurrence of `needle` (or at its start with `at: 'start'`). */
+function offsetOf(text: string, needle: string, n = 1, at: 'start' | 'end' = 'start'): number {
+  let i = -1;
+  for (let k = 0; k < n; k++) i = text.indexOf(needle, i + 1);
+  if (i < 0) throw new Error(`no ${needle}`);
+  return at === 'start' ? i : i + needle.length;
+}
+
+describe('language features', () => {
+  const a = analyze(source, 1, 'net.nn');
+
+  it('hover over a layer shows its output shape, parameters and FLOPs', () => {
+    const h = hover(a, offsetOf(source, 'dense(8') + 2)!;
+    const text = (h.contents as { value: string }).value;
+    expect(text).toContain('[batch, 8]');
+    expect(text).toContain('**parameters** 32');
+    expect(text).toContain('**FLOPs per example** 48'); // 2·3·8
+    expect(text).toContain('units');
+  });
+
+  it('hover over a value shows its shape', () => {
+    const text = (hover(a, offsetOf(source, 'x |>'))!.contents as { value: string }).value;
+    expect(text).toContain('x: [batch, 3]');
+    const hidden = (hover(a, offsetOf(source, 'hidden'))!.contents as { value: string }).value;
+    expect(hidden).toContain('hidden: [batch, 8]');
+    const output = (hover(a, offsetOf(source, 'y: [batch'))!.contents as { value: string }).value;
+    expect(output).toContain('(output) y: [batch, 4]');
+  });
+
+  it('hover over a model name shows its totals', () => {
+    const text = (hover(a, offsetOf(source, 'Net on'))!.contents as { value: string }).value;
+    expect(text).toContain('**parameters** 68');
+    expect(text).toContain('**FLOPs per example** 112');
+  });
+
+  it('inlay hints: one shape after each layer', () => {
+    const hints = inlayHints(a);
+    expect(hints.map((h) => h.label)).toEqual(['▸ [batch, 8]', '▸ [batch, 4]', '▸ [batch, 4]']);
+    expect(hints[0]!.position).toEqual({ line: 3, character: source.split('\n')[3]!.indexOf(')') + 1 });
+  });
+
+  it('a code lens with each model’s totals', () => {
+    const lenses = codeLenses(a);
+    expect(lenses).toHaveLength(1);
+    expect(lenses[0]!.command!.title).toBe('68 parameters (68 trainable) · 3 layers · 112 FLOPs/example · [batch, 3] → [batch, 4]');
+  });
+
+  it('completion in a model offers every registered layer, with a snippet', () => {
+    const text = source.replace('  relu()\n', '  de\n');
+    const items = completion(analyze(text), offsetOf(text, '  de\n') + 4);
+    const labels = items.map((i) => i.label);
+    for (const l of layers) expect(labels).toContain(l.name);
+    expect(items.find((i) => i.label === 'dense')!.insertText).toBe('dense(${1:units})');
+    expect(labels).toContain('hidden');
+    expect(labels).toContain('input');
+  });
+
+  it('completion inside a layer call offers its named arguments, then activations', () => {
+    const text = source.replace('dense(4)', 'dense(4, )');
+    const items = completion(analyze(text), offsetOf(text, 'dense(4, ', 1, 'end'));
+    expect(items.map((i) => i.label)).toEqual(expect.arrayContaining(['activation:', 'use_bias:']));
+    expect(items.map((i) => i.label)).not.toContain('units:');
+    const t2 = source.replace('dense(4)', 'dense(4, activation: )');
+    const acts = completion(analyze(t2), offsetOf(t2, 'activation: )', 1, 'start') + 'activation: '.length).map((i) => i.label);
+    expect(acts).toEqual(expect.arrayContaining(['relu', 'sigmoid', 'softmax']));
+  });
+
+  it('completion in a train block: settings, losses, optimizers, metrics; models after `train`', () => {
+    const settings = completion(a, offsetOf(source, '  epochs')).map((i) => i.label);
+    expect(settings).toEqual(expect.arrayContaining(['loss', 'optimizer', 'epochs', 'metrics', 'batch', 'shuffle', 'seed']));
+    const losses = completion(a, offsetOf(source, 'loss: ', 1, 'end')).map((i) => i.label);
+    expect(losses).toEqual(expect.arrayContaining(['mse', 'binary_crossentropy', 'categorical_crossentropy']));
+    const optimizers = completion(a, offsetOf(source, 'optimizer: ', 1, 'end')).map((i) => i.label);
+    expect(optimizers).toEqual(expect.arrayContaining(['sgd', 'adam']));
+    const text = source.replace('epochs: 3', 'metrics: ');
+    expect(completion(analyze(text), offsetOf(text, 'metrics: ', 1, 'end')).map((i) => i.label)).toContain('accuracy');
+    const t2 = source + 'train ';
+    expect(completion(analyze(t2), t2.length).map((i) => i.label)).toEqual(['Net']);
+    const t3 = source + 'train Net on ';
+    expect(completion(analyze(t3), t3.length).map((i) => i.label)).toEqual(['points']);
+  });
+
+  it('completion of dimension symbols in a tensor type', () => {
+    const text = source.replace('input x: [batch, 3]', 'input x: [')
+    const labels = completion(analyze(text), offsetOf(text, 'input x: [', 1, 'end')).map((i) => i.label);
+    expect(labels).toContain('batch');
+  });
+
+  it('signature help marks the parameter being typed', () => {
+    const text = source.replace('dense(4)', 'dense(4, activation: ');
+    const help = signatureHelp(analyze(text), offsetOf(text, 'activation: ', 2, 'end'))!;
+    expect(help.signatures[0]!.label).toMatch(/^dense\(units: int, activation: activation = linear/);
+    expect(help.activeParameter).toBe(1);
+    const first = signatureHelp(a, offsetOf(source, 'dense(4', 1, 'end'))!;
+    expect(first.activeParameter).toBe(0);
+  });
+
+  it('definition, references and rename of a model, a let value and a dimension symbol', () => {
+    const def = definition(a, offsetOf(source, 'Net on'), uri)!;
+    expect(def.range.start).toEqual({ line: 1, character: 6 });
+    expect(references(a, offsetOf(source, 'hidden'), uri, true)).toHaveLength(1);
+    const edit = rename(a, offsetOf(source, 'Net on'), 'Classifier', uri)!;
+    expect(edit.changes![uri]).toHaveLength(2);
+    const xs = rename(a, offsetOf(source, 'x |>'), 'features', uri)!;
+    expect(xs.changes![uri]).toHaveLength(2);
+    const batch = rename(a, offsetOf(source, 'batch'), 'n', uri)!;
+    expect(batch.changes![uri]).toHaveLength(2);
+    expect(() => rename(a, offsetOf(source, 'Net on'), 'model', uri)).toThrow(/keyword/);
+    expect(() => rename(a, offsetOf(source, 'Net on'), '2x', uri)).toThrow(/not a name/);
+  });
+
+  it('document symbols and folding ranges', () => {
+    const symbols = documentSymbols(a);
+    expect(symbols.map((s) => s.name)).toEqual(['Net', 'points', 'train Net on points']);
+    expect(symbols[0]!.children!.map((c) => `${c.name} ${c.detail}`)).toEqual(['x input', 'hidden [batch, 8]', 'dense [batch, 4]', 'relu [batch, 4]', 'output y [batch, 4]']);
+    expect(foldingRanges(a).map((r) => [r.startLine, r.endLine])).toEqual([
+      [1, 7],
+      [9, 12],
+      [14, 18],
+    ]);
+  });
+
+  it('semantic tokens classify names', () => {
+    const { data } = semanticTokens(a);
+    expect(data.length % 5).toBe(0);
+    const types = [];
+    for (let i = 3; i < data.length; i += 5) types.push(semanticTokensLegend.tokenTypes[data[i]!]);
+    expect(types).toEqual(expect.arrayContaining(['class', 'function', 'variable', 'typeParameter', 'property', 'struct', 'enumMember']));
+  });
+
+  it('diagnostics carry the code, a docs link, related spans and fixes as code actions', () => {
+    const bad = analyze('model Net {\n  input x: [batch, 3]\n  dens(4)\n}\n');
+    const diags = toLspDiagnostics(bad, uri, 'file:///docs/diagnostics.md');
+    expect(diags).toHaveLength(1);
+    expect(diags[0]!.code).toBe('NN2001');
+    expect(diags[0]!.codeDescription!.href).toBe('file:///docs/diagnostics.md#nn2001-unknown-layer');
+    expect(diags[0]!.range).toEqual({ start: { line: 2, character: 2 }, end: { line: 2, character: 6 } });
+    const actions = codeActions(diags, uri);
+    expect(actions.map((x) => x.title)).toEqual(['Change to `dense`']);
+    expect(actions[0]!.edit!.changes![uri]).toEqual([{ range: diags[0]!.range, newText: 'dense' }]);
+    expect(anchorOf('NN3102')).toBe('nn3102-shape-mismatch-at-the-input-of-a-layer');
+    const mismatch = analyze('model Net {\n  input x: [batch, 3]\n  dense(8, in: 4)\n}\n');
+    expect(toLspDiagnostics(mismatch, uri, '')[0]!.relatedInformation![0]!.message).toBe('produces [batch, 3]');
+  });
+
+  it('formatting is the formatter, and idempotent', () => {
+    const messy = analyze('model  M{\ninput x:[batch,2]\ndense(1)}\n');
+    const edits = formatDocument(messy);
+    expect(edits).toHaveLength(1);
+    expect(formatDocument(analyze(edits[0]!.newText))).toEqual([]);
+  });
+});
+
+describe('blocks', () => {
+  const text = `block Pair(units: int) {
+  input x: [b, n]
+  dense(units)
+  relu()
+}
+
+model M {
+  input x: [batch, 4]
+  repeat 2 { Pair(4) }
+  Pair(8)
+  dense(1)
+}
+`;
+  const a = analyze(text);
+
+  it('a block call gets the inlay hint and hover of its instance', () => {
+    expect(inlayHints(a).map((h) => h.label)).toEqual(['▸ [batch, 4]', '▸ [batch, 8]', '▸ [batch, 1]']);
+    const h = (hover(a, offsetOf(text, 'Pair(8)') + 1)!.contents as { value: string }).value;
+    expect(h).toContain('block Pair → [batch, 8]');
+    expect(h).toContain('**parameters** 40'); // dense 4→8: 4·8 + 8
+  });
+
+  it('signature help and argument completion in a block call', () => {
+    const typing = text.replace('  Pair(8)\n', '  Pair(\n');
+    const at = offsetOf(typing, '  Pair(\n', 1, 'start') + '  Pair('.length;
+    const help = signatureHelp(analyze(typing), at)!;
+    expect(help.signatures[0]!.label).toBe('Pair(units: int)');
+    expect(help.activeParameter).toBe(0);
+    expect(completion(analyze(typing), at).map((i) => i.label)).toContain('units:');
+  });
+
+  it('renames a block and its parameter everywhere', () => {
+    expect(rename(a, offsetOf(text, 'Pair'), 'Twice', uri)!.changes![uri]).toHaveLength(3);
+    expect(rename(a, offsetOf(text, 'units'), 'width', uri)!.changes![uri]).toHaveLength(2);
+    const sized = analyze('block B(units: int) {\n  input x: [b, units]\n  dense(units)\n}\n');
+    expect(rename(sized, 8, 'width', uri)!.changes![uri]).toHaveLength(3);
+  });
+});
