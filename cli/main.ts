@@ -75,11 +75,20 @@ export function parseCommand<T extends NonNullable<Parameters<typeof parseArgs>[
   try {
     parsed = parseArgs({ args, options: options ?? {}, allowPositionals: true, strict: true });
   } catch (e) {
-    // parseArgs explains itself over several lines; the first says what is wrong.
-    throw new UsageError(`${(e as Error).message.split('\n')[0]!.replace(/\.$/, '')} (see \`nnc --help\`)`);
+    throw new UsageError(`${argumentProblem(e as Error & { code?: string })} (see \`nnc --help\`)`);
   }
   if (parsed.positionals.length !== 1) {
     throw new UsageError(parsed.positionals.length === 0 ? `\`nnc ${name}\` needs a .nn file` : `\`nnc ${name}\` takes one file, got ${parsed.positionals.length}`);
   }
   return { file: parsed.positionals[0]!, values: parsed.values as Record<string, string | boolean | undefined> };
+}
+
+/** parseArgs' messages are long and assume a programmer; say the one thing that is wrong. */
+function argumentProblem(e: Error & { code?: string }): string {
+  const option = /'(-[^']*)'/.exec(e.message)?.[1];
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option \`${option}\``;
+  if (e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) {
+    return /ambiguous/.test(e.message) ? `the value of \`${option.split(' ')[0]}\` starts with \`-\`: write it as \`${option.split(' ')[0]}=VALUE\`` : `\`${option}\` needs a value`;
+  }
+  return e.message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '');
 }

@@ -25,11 +25,21 @@ export class Scope {
 
   /** A unique identifier close to `wanted`. */
   claim(wanted: string): string {
+    return this.claimWith(wanted, []);
+  }
+
+  /**
+   * A unique identifier close to `wanted` such that it is also free with each suffix appended
+   * (a class `M` brings `MOptions` and `MInputs` with it); claims them all.
+   */
+  claimWith(wanted: string, suffixes: readonly string[]): string {
     let base = /^[A-Za-z_][A-Za-z0-9_]*$/.test(wanted) ? wanted : wanted.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_');
     if (reserved.has(base)) base = `${base}_`;
+    const free = (n: string) => !this.used.has(n) && suffixes.every((s) => !this.used.has(n + s));
     let name = base;
-    for (let i = 2; this.used.has(name); i++) name = `${base}_${i}`;
+    for (let i = 2; !free(name); i++) name = `${base}_${i}`;
     this.used.add(name);
+    for (const s of suffixes) this.used.add(name + s);
     return name;
   }
 }

@@ -138,6 +138,10 @@ function activationArgument(v: Expr, param: ParamSpec, what: string, sink: Diagn
   }
   const result: ActivationValue = { kind: 'activation', name };
   if (v.kind === 'call') {
+    if (v.args.filter((a) => !a.name).length > 1 || v.args.length > 1) {
+      sink.error('NN3004', v.args[1]!.span, `activation \`${name}\` takes one argument, \`alpha\``);
+      return undefined;
+    }
     for (const a of v.args) {
       const key = a.name?.name ?? 'alpha';
       if (key !== 'alpha' || def.alpha === undefined) {

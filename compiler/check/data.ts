@@ -22,8 +22,8 @@ export function checkData(decl: DataDecl, sink: DiagnosticSink, files?: DataFile
   }
   for (let i = 1; i < table.rows.length; i++) {
     const row = table.rows[i]!;
-    if (row.firstLine === table.rows[i - 1]!.lastLine) {
-      sink.error('NN1001', row.span, 'expected `,` or a line break before this value: a table has one row per line', {
+    if (row.firstLine === table.rows[i - 1]!.lastLine && !table.rows[i - 1]!.terminated) {
+      sink.error('NN1001', row.span, 'expected `,` or a line break before this value: a table has one row per line (or rows ended by `;`)', {
         help: 'separate values with commas and put each row on its own line: `0, 1 -> 1`',
       });
       return undefined;

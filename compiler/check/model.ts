@@ -319,6 +319,16 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
         let v = evaluate(expr.source, frame, implicit);
         expr.stages.forEach((stage, i) => {
           const last = i === expr.stages.length - 1;
+          const target = stage.kind === 'name' ? valueOf(frame, stage.name) : undefined;
+          if (target && v.shape) {
+            // `h |> x` would silently drop `h`: a pipe feeds a layer, never a value.
+            sink.error('NN2026', stage.span, `\`${(stage as { name: string }).name}\` is a value, not a layer: nothing can be piped into it`, {
+              related: [{ span: target.span, message: 'defined here' }],
+              help: 'pipe into a layer or block, e.g. `h |> dense(4)`; to combine two values use `+` or `concat`',
+            });
+            v = unknown(stage.span);
+            return;
+          }
           v = stage.kind === 'call' || stage.kind === 'name' ? evaluate(stage, frame, v, last ? boundName : undefined) : unsupported(stage);
         });
         return v;
@@ -483,10 +493,36 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
   } else if (top.outputs.length === 0 && top.current?.shape && !broken) {
     outputs.push({ name: 'output', id: top.current.id, shape: top.current.shape });
   }
-  const total = nodes.reduce((n, l) => n + l.paramCount, 0);
-  const trainable = nodes.reduce((n, l) => n + paramCount(l.weights.filter((w) => w.trainable)), 0);
   const complete = !decl.recovered && sink.items.length === errorsBefore && !broken;
-  return { name: decl.name.name, span: decl.span, nameSpan: decl.name.span, inputs, nodes, outputs, paramCount: total, trainableParamCount: trainable, complete };
+  const live = complete ? withoutDeadLayers(nodes, outputs, sink) : nodes;
+  const total = live.reduce((n, l) => n + l.paramCount, 0);
+  const trainable = live.reduce((n, l) => n + paramCount(l.weights.filter((w) => w.trainable)), 0);
+  return { name: decl.name.name, span: decl.span, nameSpan: decl.name.span, inputs, nodes: live, outputs, paramCount: total, trainableParamCount: trainable, complete };
+}
+
+/**
+ * Layers whose result reaches no output (e.g. written after the last `output`) would still be
+ * built and counted; Keras drops them from a functional model. Warn once per statement and drop
+ * them — keeping a dead layer only when a live shared use needs its weights.
+ */
+function withoutDeadLayers(nodes: LayerNode[], outputs: ModelOutput[], sink: DiagnosticSink): LayerNode[] {
+  const needed = new Set(outputs.map((o) => o.id));
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i]!;
+    if (needed.has(n.local)) for (const input of n.inputs) needed.add(input.id);
+  }
+  const owners = new Set(nodes.filter((n) => needed.has(n.local) && n.sharedWith).map((n) => n.sharedWith!));
+  const warned = new Set<number>();
+  return nodes.filter((n) => {
+    if (needed.has(n.local)) return true;
+    if (!warned.has(n.span.start)) {
+      warned.add(n.span.start);
+      sink.warning('NN3197', n.span, `the result of \`${n.def.name}\` reaches no output: it is left out of the model`, {
+        help: 'use it on the way to an `output`, or remove it',
+      });
+    }
+    return n.weights.length > 0 && owners.has(n.id) && !n.sharedWith;
+  });
 }
 
 function hasInput(body: readonly ModelStatement[]): boolean {

@@ -46,6 +46,7 @@ export const catalogue = {
   NN3194: 'shared layer applied to an incompatible shape',
   NN3195: 'block has several outputs',
   NN3196: 'wrong number of inputs',
+  NN3197: 'layer reaches no output',
 
   NN4001: 'unknown loss',
   NN4002: 'unknown optimizer',

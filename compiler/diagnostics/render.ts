@@ -47,8 +47,8 @@ export function renderDiagnostic(d: Diagnostic, fileName: string, lines: LineMap
     out.push(`${pad} ${paint('blue', '|')} ${underline}`);
   }
   out.push(`${pad} ${paint('blue', '|')}`);
-  if (d.expected !== undefined && d.found !== undefined && !(d.label ?? '').includes(d.found)) {
-    out.push(`${pad} ${paint('blue', '=')} expected: ${d.expected}`);
+  if (d.found !== undefined && !(d.label ?? '').includes(d.found)) {
+    if (d.expected !== undefined) out.push(`${pad} ${paint('blue', '=')} expected: ${d.expected}`);
     out.push(`${pad} ${paint('blue', '=')}    found: ${d.found}`);
   }
   if (d.help) out.push(`${pad} ${paint('blue', '=')} ${paint('bold', 'help')}: ${d.help}`);

@@ -25,6 +25,10 @@ export const dense: LayerDef = {
       });
       return undefined;
     }
+    if (args['use_bias'] === false && args['bias'] !== undefined) {
+      ctx.error('NN3002', '`bias` is given but `use_bias` is false, so it would be ignored', { at: 'bias', help: 'remove `bias:` or `use_bias: false`' });
+      return undefined;
+    }
     if (input.length >= 4) {
       // Keras would apply dense to the last axis of any rank, but after a conv stack that is
       // almost always a forgotten flatten; sequences ([batch, seq, features]) stay allowed.

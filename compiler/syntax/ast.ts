@@ -182,6 +182,8 @@ export interface TableRow {
   /** 1-based lines of the row's first and last token: rows are one per line. */
   firstLine: number;
   lastLine: number;
+  /** Ended by `;`, which lets the next row follow on the same line. */
+  terminated: boolean;
 }
 
 export interface TrainDecl extends Recoverable {

@@ -304,6 +304,7 @@ export function buildData(node: CstNode): A.DataDecl | undefined {
     rows.push({
       firstLine: Math.min(...rowTokens.map((t) => t.startLine ?? 0)),
       lastLine: Math.max(...rowTokens.map((t) => t.endLine ?? 0)),
+      terminated: tokens(r, 'Semicolon').length > 0,
       features: rowArrow ? values.filter((v) => v.span.start < rowArrow.startOffset) : values,
       labels: rowArrow ? values.filter((v) => v.span.start > rowArrow.startOffset) : [],
       span: rowSpan,
