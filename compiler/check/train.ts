@@ -474,9 +474,18 @@ export function checkOptimizer(e: Expr, sink: DiagnosticSink): OptimizerSpec | u
   }
   const spec: OptimizerSpec = { name: info.name };
   let ok = true;
+  const given = new Map<string, Span>();
   for (const a of e.kind === 'call' ? e.args : []) {
     const key = a.name?.name ?? (a === (e as { args: unknown[] }).args[0] ? 'lr' : undefined);
-    const param = key !== undefined ? info.params[key] : undefined;
+    const param = key !== undefined && Object.hasOwn(info.params, key) ? info.params[key] : undefined;
+    // `lr` and `learning_rate` are one setting.
+    const setting = key === 'learning_rate' ? 'lr' : key;
+    if (param && setting !== undefined && given.has(setting)) {
+      sink.error('NN2007', a.span, `\`${key}\` is given twice`, { related: [{ span: given.get(setting)!, message: 'first given here' }] });
+      ok = false;
+      continue;
+    }
+    if (setting !== undefined) given.set(setting, a.span);
     if (!param) {
       sink.error('NN2006', a.name?.span ?? a.span, key ? `optimizer \`${name}\` has no setting \`${key}\`` : `only the learning rate may be given without a name`, {
         help: `its settings are ${Object.keys(info.params).map((k) => `\`${k}\``).join(', ')}`,
@@ -498,12 +507,17 @@ export function checkOptimizer(e: Expr, sink: DiagnosticSink): OptimizerSpec | u
     (spec as unknown as Record<string, number>)[param.key] = a.value.value;
   }
   if (name === 'nesterov') spec.nesterov = true;
+  if (spec.nesterov && name === 'sgd' && !(spec.momentum !== undefined && spec.momentum > 0)) {
+    sink.warning('NN4009', given.get('nesterov') ?? e.span, '`nesterov: true` does nothing without a momentum', {
+      help: 'add `momentum: 0.9`, or use `nesterov(lr: …)`',
+    });
+  }
   // `sgd(momentum: 0.9)` is SGD with momentum, as in Keras.
   if (spec.name === 'sgd' && spec.momentum !== undefined && spec.momentum > 0) spec.name = 'momentum';
   return ok ? spec : undefined;
 }
 
-export function positiveInt(e: Expr, what: string, sink: DiagnosticSink, expected = 'a whole number of at least 1'): number | undefined {
+export function positiveInt(e: Expr, what: string, sink: DiagnosticSink, expected = 'a whole number from 1 to 1000000000'): number | undefined {
   if (e.kind === 'number' && Number.isInteger(e.value) && e.value >= 1 && e.value <= 1e9) return e.value;
   sink.error(e.kind === 'number' ? 'NN4009' : 'NN3001', e.span, `\`${what}\` must be ${expected}`, { found: describe(e) });
   return undefined;
