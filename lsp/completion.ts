@@ -3,7 +3,7 @@
 // and a `train` block's settings with their losses, optimizers and metrics.
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
 import type { Analysis } from './analysis.js';
-import { callable } from './callables.js';
+import { callable, callSnippet, signatureText } from './callables.js';
 import { cursorContext, type CursorContext } from './cursor-context.js';
 import { activations, keywordNames, layers, layerSnippet, settingDocs, signatureLabel, training } from './vocabulary.js';
 import * as T from '../grammar/tokens.js';
@@ -109,13 +109,14 @@ function trainCompletion(ctx: CursorContext): CompletionItem[] {
   }
 }
 
-function names(a: Analysis, kind: 'model' | 'data', itemKind: CompletionItemKind, callable = false): CompletionItem[] {
+function names(a: Analysis, kind: 'model' | 'data', itemKind: CompletionItemKind, callableOnly = false): CompletionItem[] {
   const items: CompletionItem[] = [];
   for (const [name, decl] of a.index.topLevel) {
     const isData = decl.kind === 'data';
     if (decl.kind === 'train' || isData !== (kind === 'data')) continue;
-    if (callable && decl.kind === 'model') continue; // models are not called inside models (blocks are)
-    items.push({ label: name, kind: itemKind, detail: String(decl.kind) });
+    if (callableOnly && decl.kind === 'model') continue; // models are not called inside models (blocks are)
+    const block = callableOnly ? callable(a, name) : undefined;
+    items.push(block ? snippet(name, callSnippet(block), signatureText(block), itemKind) : { label: name, kind: itemKind, detail: String(decl.kind) });
   }
   return items;
 }

@@ -7,6 +7,7 @@ import { activationByName } from '../compiler/layers/activations.js';
 import { showShape } from '../compiler/shapes/dim.js';
 import { modelAt, nodesOfCall, type Analysis } from './analysis.js';
 import { flopsPerExample, formatCount, modelFlopsPerExample } from './metrics.js';
+import { walk, type AstNode } from './ast-walk.js';
 import { toRange } from './ranges.js';
 import { occurrenceAt, type Occurrence } from './symbols.js';
 import { describeParam, settingDocs, showArg, signatureLabel, training } from './vocabulary.js';
@@ -38,6 +39,15 @@ function describe(a: Analysis, o: Occurrence): string | undefined {
       return `${code(`${(a.index.topLevel.get(o.name)?.kind as string | undefined) ?? 'model'} ${o.name}`)}`;
     }
     case 'value': {
+      // A shared layer (`layer shared = dense(8)`) applied by name: the application it made here.
+      const applied = nodesOfCall(a, o.span);
+      if (applied.length > 0) return `(shared layer \`${o.name}\`)\n\n${describeLayerNodes(applied)}`;
+      const statement = definingStatement(a, o);
+      if (statement?.kind === 'layer') {
+        const value = statement['value'] as { span: { start: number; end: number } } | undefined;
+        return code(`(shared layer) ${o.name} = ${value ? a.text.slice(value.span.start, value.span.end) : '…'}`) + '\n\nA layer instance: every use applies the same weights.';
+      }
+      if (o.decl.kind === 'block') return `${code(`${o.name}`)}\n\nA value inside block \`${(o.decl['name'] as { name?: string } | undefined)?.name ?? ''}\`: its shape is set by each use of the block.`;
       const shape = valueShape(a, o);
       return `${code(`${o.name}: ${shape ? showShape(shape) : 'unknown shape'}`)}\n\nfloat32 tensor`;
     }
@@ -76,6 +86,18 @@ function describe(a: Analysis, o: Occurrence): string | undefined {
   }
 }
 
+/** The `input`, `let` or `layer` statement that defines a value. */
+function definingStatement(a: Analysis, o: Occurrence): AstNode | undefined {
+  const def = a.index.occurrences.find((x) => x.symbol === o.symbol && x.definition);
+  if (!def) return undefined;
+  let found: AstNode | undefined;
+  walk(o.decl, ({ node }) => {
+    const name = node['name'] as { span?: { start: number } } | undefined;
+    if (typeof node.kind === 'string' && name?.span?.start === def.span.start) found = node;
+  });
+  return found;
+}
+
 function valueShape(a: Analysis, o: Occurrence) {
   const model = modelAt(a, o.span.start);
   if (!model) return undefined;
@@ -107,7 +129,9 @@ function describeLayerNodes(nodes: LayerNode[]): string {
 function describeBlockCall(name: string, nodes: LayerNode[]): string {
   const params = nodes.reduce((n, x) => n + x.paramCount, 0);
   const flops = nodes.reduce<number | undefined>((n, x) => (n === undefined ? undefined : x.weights.length === 0 ? n : flopsPerExample(x) === undefined ? undefined : n + flopsPerExample(x)!), 0);
-  const facts = [`**output** \`${showShape(nodes[nodes.length - 1]!.shape)}\``, `**layers** ${nodes.length}`, `**parameters** ${formatCount(params)}`];
+  const instances = new Set(nodes.map((n) => n.scope?.split('/')[0])).size;
+  const layerCount = instances > 1 ? `${nodes.length / instances} per instance, ${instances} instances (each with its own weights)` : String(nodes.length);
+  const facts = [`**output** \`${showShape(nodes[nodes.length - 1]!.shape)}\``, `**layers** ${layerCount}`, `**parameters** ${formatCount(params)}`];
   if (flops !== undefined) facts.push(`**FLOPs per example** ${formatCount(flops)}`);
   return `${code(`block ${name} → ${showShape(nodes[nodes.length - 1]!.shape)}`)}\n\n${facts.join('  \n')}`;
 }

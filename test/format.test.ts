@@ -67,6 +67,7 @@ describe('format', () => {
     const source = '// head\n\n\n\nmodel M { /* inline */ input x: [batch, 2]   // why\n\n\n  dense(1, kernel: [[ -1 ], [2 - 1]])\n}\n';
     expect(format(source)).toBe('// head\n\nmodel M {\n  /* inline */ input x: [batch, 2]   // why\n\n  dense(1, kernel: [[-1], [2 - 1]])\n}\n');
     expect(format('model M { input x: [batch, 2 * n+1, h / 2] }\n')).toBe('model M { input x: [batch, 2*n + 1, h/2] }\n');
+    expect(format('train M on d { loss: 0.5*mse(y) }\n')).toBe('train M on d { loss: 0.5 * mse(y) }\n');
   });
 
   it('puts the contents of a multi-line block on lines of their own; one-line blocks stay', () => {

@@ -35,6 +35,7 @@ export function format(source: string): string | undefined {
   if (sink.hasErrors) return undefined;
   const tokens = [...parsed.tokens, ...parsed.comments].sort((a, b) => a.startOffset - b.startOffset);
   const lines = splitLines(tokens);
+  const inBrackets = tokensInBrackets(tokens);
   const rendered = new Map<Line, string>();
   for (const group of tableGroups(lines)) {
     const aligned = alignTable(group);
@@ -58,7 +59,7 @@ export function format(source: string): string | undefined {
       const closing = closers.has(first.tokenType);
       if (endsDeclaration || (line.blankBefore > 0 && !opened && !closing)) out.push('');
     }
-    out.push(indent + (rendered.get(line) ?? renderLine(line.tokens, source)));
+    out.push(indent + (rendered.get(line) ?? renderLine(line.tokens, source, inBrackets)));
     previous = line;
   }
   const result = out.length ? out.join('\n') + '\n' : '';
@@ -72,6 +73,18 @@ function continues(previous: Line, line: Line): boolean {
   const last = lastCode(previous);
   const first = line.tokens[0]!;
   return (last !== undefined && continuing.has(last.tokenType)) || continuing.has(first.tokenType);
+}
+
+/** Tokens whose innermost open bracket is `[`: shapes and lists. */
+function tokensInBrackets(tokens: IToken[]): Set<IToken> {
+  const inside = new Set<IToken>();
+  const stack: IToken[] = [];
+  for (const t of tokens) {
+    if (stack[stack.length - 1]?.tokenType === T.LBracket) inside.add(t);
+    if (openers.has(t.tokenType)) stack.push(t);
+    else if (closers.has(t.tokenType)) stack.pop();
+  }
+  return inside;
 }
 
 function lastCode(line: Line): IToken | undefined {
@@ -146,12 +159,12 @@ function tableGroups(lines: Line[]): Line[][] {
 }
 
 /** One line's tokens with canonical spacing. */
-export function renderLine(tokens: IToken[], source: string): string {
+export function renderLine(tokens: IToken[], source: string, inBrackets: ReadonlySet<IToken> = new Set()): string {
   let text = '';
   let previous: IToken | undefined;
   let beforePrevious: IToken | undefined;
   for (const t of tokens) {
-    if (previous) text += spaceBetween(previous, t, beforePrevious, source);
+    if (previous) text += spaceBetween(previous, t, beforePrevious, source, inBrackets.has(t));
     text += t.tokenType === T.LineComment ? t.image.trimEnd() : t.image;
     beforePrevious = previous;
     previous = t;
@@ -159,7 +172,7 @@ export function renderLine(tokens: IToken[], source: string): string {
   return text;
 }
 
-function spaceBetween(prev: IToken, cur: IToken, beforePrev: IToken | undefined, source: string): string {
+function spaceBetween(prev: IToken, cur: IToken, beforePrev: IToken | undefined, source: string, inBrackets: boolean): string {
   if (cur.tokenType === T.LineComment) {
     // Trailing comments keep their distance: authors align them by hand.
     const gap = source.slice(prev.endOffset! + 1, cur.startOffset);
@@ -170,8 +183,8 @@ function spaceBetween(prev: IToken, cur: IToken, beforePrev: IToken | undefined,
   if (prev.tokenType === T.LParen || prev.tokenType === T.LBracket) return '';
   if (cur.tokenType === T.LParen && (prev.tokenType === T.Identifier || valueEnds.has(prev.tokenType))) return '';
   if (prev.tokenType === T.Minus && !(beforePrev && valueEnds.has(beforePrev.tokenType))) return '';
-  // `2*n + 1`, `h/2`: products bind tighter, and read so, as the checker prints shapes.
-  if (tight.has(prev.tokenType) || tight.has(cur.tokenType)) return '';
+  // In a shape, `2*n + 1`, `h/2`: products bind tighter, and read so, as the checker prints shapes.
+  if (inBrackets && (tight.has(prev.tokenType) || tight.has(cur.tokenType))) return '';
   return ' ';
 }
 

@@ -219,6 +219,16 @@ model M {
     expect(help.signatures[0]!.label).toBe('Pair(units: int)');
     expect(help.activeParameter).toBe(0);
     expect(completion(analyze(typing), at).map((i) => i.label)).toContain('units:');
+    const block = completion(a, offsetOf(text, '  dense(1)')).find((i) => i.label === 'Pair')!;
+    expect(block.insertText).toBe('Pair(${1:units})');
+  });
+
+  it('hover over a shared layer and over a value inside a block', () => {
+    const shared = analyze('model S {\n  input l: [batch, 4]\n  input r: [batch, 4]\n  layer twin = dense(8)\n  let a = l |> twin\n  let b = r |> twin\n  output concat(a, b)\n}\n');
+    const at = (needle: string) => (hover(shared, shared.text.indexOf(needle) + 1)!.contents as { value: string }).value;
+    expect(at('twin =')).toContain('(shared layer) twin = dense(8)');
+    expect(at('twin\n  let b')).toContain('→ [batch, 8]');
+    expect((hover(a, offsetOf(text, 'x: [b') )!.contents as { value: string }).value).toContain('its shape is set by each use of the block');
   });
 
   it('renames a block and its parameter everywhere', () => {
@@ -226,5 +236,23 @@ model M {
     expect(rename(a, offsetOf(text, 'units'), 'width', uri)!.changes![uri]).toHaveLength(2);
     const sized = analyze('block B(units: int) {\n  input x: [b, units]\n  dense(units)\n}\n');
     expect(rename(sized, 8, 'width', uri)!.changes![uri]).toHaveLength(3);
+  });
+});
+
+describe('line endings and empty files', () => {
+  it('CRLF files get the same positions', () => {
+    const crlf = analyze('model M {\r\n  input x: [batch, 2]\r\n  dense(4)\r\n}\r\n');
+    expect(inlayHints(crlf)[0]!.position).toEqual({ line: 2, character: 10 });
+    const h = hover(crlf, crlf.text.indexOf('dense') + 1)!;
+    expect(h.range).toEqual({ start: { line: 2, character: 2 }, end: { line: 2, character: 7 } });
+  });
+
+  it('an empty file offers the declarations and answers everything else with nothing', () => {
+    const empty = analyze('');
+    expect(completion(empty, 0).map((i) => i.label)).toEqual(expect.arrayContaining(['model', 'data', 'train']));
+    expect(hover(empty, 0)).toBeNull();
+    expect(inlayHints(empty)).toEqual([]);
+    expect(documentSymbols(empty)).toEqual([]);
+    expect(formatDocument(empty)).toEqual([]);
   });
 });
