@@ -57,6 +57,7 @@ export async function startThreadedWasm(threads: number): Promise<boolean> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnc-wasm-threads-'));
   process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const mainPath = path.join(dir, 'main.cjs');
+  let workerPath: string | null = null;
 
   const OriginalBlob = globalThis.Blob;
   const originalCreateObjectURL = URL.createObjectURL;
@@ -78,7 +79,10 @@ export async function startThreadedWasm(threads: number): Promise<boolean> {
     if (text === undefined) return originalCreateObjectURL(blob);
     if (text.startsWith(MAIN_SCRIPT_MARK)) return mainPath;
     // The pthread worker: inside it, the Blob of the main script maps to the file written above.
-    const workerPath = path.join(dir, 'worker.cjs');
+    // Written once: the pool asks for it per worker, and rewriting the file while a started
+    // worker reads it would hand that worker a truncated script (and hang the start-up).
+    if (workerPath !== null) return workerPath;
+    workerPath = path.join(dir, 'worker.cjs');
     const prelude = [
       WORKER_GLOBALS,
       `URL.createObjectURL = () => ${JSON.stringify(mainPath)};`,
