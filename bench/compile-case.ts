@@ -19,7 +19,7 @@ export function deepModelSource(layers: number): string {
 }
 
 function timeMs(f: () => void, runs: number): number {
-  f(); // warm-up: the first call also JIT-compiles the compiler
+  for (let w = 0; w < 3; w++) f(); // warm-up: the first calls also JIT-compile the compiler
   const times: number[] = [];
   for (let r = 0; r < runs; r++) {
     const start = performance.now();

@@ -135,11 +135,25 @@ const CONTENDER_NAMES: Record<Contender, string> = {
   'core-nnc-kernels': "hand-written tfjs-core with nnc's kernels",
 };
 
+/** Backends that could not start (webgpu without its packages): said once, then not tried again. */
+const unavailableBackends = new Set<string>();
+
+function shortened(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 297)}…` : text;
+}
+
 function trainResult(net: NetName, contender: Contender, backend: string, threads?: number): number | null {
+  if (unavailableBackends.has(backend)) return null;
   const spec: TrainCase = { net, contender, backend, protocol: PROTOCOLS[net], batches: DISTINCT_BATCHES, ...(threads ? { threads } : {}) };
   const result = runNode<TrainResult>('train-case.js', spec);
   if (isSkipped(result)) {
-    notes.push(`${NETWORKS[net].title}, ${CONTENDER_NAMES[contender]} on ${backend}: skipped — ${result.skipped}`);
+    if (/^The '\w+' backend/.test(result.skipped)) {
+      unavailableBackends.add(backend);
+      notes.push(`The ${backend} backend: not run — ${shortened(result.skipped)}`);
+      log(`  ${backend}: unavailable (${result.skipped})`);
+      return null;
+    }
+    notes.push(`${NETWORKS[net].title}, ${CONTENDER_NAMES[contender]} on ${backend}: skipped — ${shortened(result.skipped)}`);
     log(`  ${net} ${contender} ${backend}: skipped (${result.skipped})`);
     return null;
   }
@@ -162,6 +176,7 @@ function trainingCases(samplesDir: string): void {
       log(`${title} on ${backend}`);
       const withFit = !quick;
       const nnc = trainResult(net, 'nnc', backend);
+      if (unavailableBackends.has(backend)) continue;
       const unit = 'samples/s';
       const layersNote = backend === 'wasm' && net === 'cnn' ? "stock wasm plus nnc's Conv2DBackpropFilter, without which it cannot train" : `stock ${backend}`;
       const layersStep = trainResult(net, 'layers-trainOnBatch', backend);

@@ -90,7 +90,7 @@ async function run(spec: TrainCase): Promise<TrainResult> {
     }, protocol);
   } else if (contender === 'layers-fit') {
     const model = layersModel(net);
-    const epoch = protocol.stepsPerBlock;
+    const epoch = spec.batches; // one epoch = every distinct batch once
     const x = tf.slice(xAll, 0, epoch * BATCH);
     const y = tf.slice(yAll, 0, epoch * BATCH);
     timing = await timeCalls(async () => {
@@ -99,7 +99,7 @@ async function run(spec: TrainCase): Promise<TrainResult> {
   } else {
     // nnc-fit: the generated model's own train() — the runtime's loop over a table of rows.
     const model = await nncModel(net);
-    const epoch = protocol.stepsPerBlock;
+    const epoch = spec.batches; // one epoch = every distinct batch once
     const rows = (values: Float32Array, width: number) =>
       Array.from({ length: epoch * BATCH }, (_, r) => Array.from(values.subarray(r * width, (r + 1) * width)));
     const table: TableData = { features: [], labels: [], x: rows(samples.x, PIXELS), y: rows(samples.y, CLASSES) };

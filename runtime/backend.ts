@@ -39,8 +39,9 @@ function threadsError(message: string): NncRuntimeError {
 /** Starts wasm, with a thread pool when asked; resolves with what setBackend resolves. */
 async function startWasm(threads: number | undefined): Promise<boolean> {
   const wanted = threads ?? wasmThreads ?? 1;
-  if (!Number.isInteger(wanted) || wanted < 1 || wanted > 64) {
-    throw threadsError(`The number of wasm threads must be a whole number from 1 to 64, got ${String(threads)}.`);
+  // Emscripten's pool holds 8 workers, started with the backend; tfjs cannot start more later.
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > 8) {
+    throw threadsError(`The number of wasm threads must be a whole number from 1 to 8, got ${String(threads)}.`);
   }
   const started = wasmStarted();
   if (started && wanted !== (wasmThreads ?? 1)) {

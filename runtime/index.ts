@@ -5,8 +5,14 @@ export * as tf from '@tensorflow/tfjs-core';
 export type * from './types.js';
 export { NncRuntimeError, RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './errors.js';
 export { useBackend, currentBackend, requireBackend, type UseBackendOptions } from './backend.js';
-export { installWasmKernels, installedWasmKernels, type WasmKernelSet } from './kernels/index.js';
-export { outputGradient, activationBackward, type DerivedActivation } from './kernels/derived-backward.js';
+export {
+  installWasmKernels,
+  installedWasmKernels,
+  outputGradient,
+  activationBackward,
+  type WasmKernelSet,
+  type DerivedActivation,
+} from './kernels/index.js';
 export { createRng, deriveSeed, normalizeSeed, shuffledIndices, type Rng } from './random.js';
 export {
   computeFans,

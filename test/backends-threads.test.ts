@@ -7,9 +7,10 @@ import { NncRuntimeError, tf, useBackend } from '../runtime/index.js';
 import { randomValues, relativeError, valuesOn } from './kernels/helpers.js';
 
 describe('wasm with a thread pool', () => {
-  it('rejects a thread count that is not a whole number from 1 to 64', async () => {
+  it('rejects a thread count that is not a whole number from 1 to 8', async () => {
     await expect(useBackend('wasm', { threads: 0 })).rejects.toMatchObject({ code: 'NN4105' });
     await expect(useBackend('wasm', { threads: 1.5 })).rejects.toMatchObject({ code: 'NN4105' });
+    await expect(useBackend('wasm', { threads: 9 })).rejects.toMatchObject({ code: 'NN4105', message: expect.stringMatching(/from 1 to 8, got 9/) });
     await expect(useBackend('cpu', { threads: 2 })).rejects.toMatchObject({ code: 'NN4105', message: expect.stringMatching(/option of the 'wasm' backend/) });
   });
 

@@ -1,3 +1,4 @@
-// Kernels nnc chooses per backend; see docs/performance.md for what each does and why.
+// Kernels nnc chooses per backend, and the runtime half of the backward pass the compiler
+// derives; see docs/performance.md for what each does and why.
 export { installWasmKernels, installedWasmKernels, type WasmKernelSet } from './install.js';
-export { maxPoolGradFirstMax } from './max-pool-grad.js';
+export { outputGradient, activationBackward, type DerivedActivation } from './derived-backward.js';
