@@ -39,7 +39,7 @@ export function checkData(decl: DataDecl, sink: DiagnosticSink, files?: DataFile
         label: `expected ${expected}, found ${found}`,
         expected,
         found,
-        related: [{ span: table.span, message: 'the header is here' }],
+        related: [{ span: headerSpan(table) ?? table.span, message: 'the header is here' }],
         help: `each row reads like the header: ${[...table.features.map((f) => f.name)].join(', ')}${nl ? ' -> ' + table.labels.map((l) => l.name).join(', ') : ''}`,
       });
       ok = false;
@@ -54,4 +54,11 @@ export function checkData(decl: DataDecl, sink: DiagnosticSink, files?: DataFile
     x: table.rows.map((r) => r.features.map((v) => v.value)),
     y: table.rows.map((r) => r.labels.map((v) => v.value)),
   };
+}
+
+/** From the first column name to the last, or undefined for a table without a header. */
+function headerSpan(table: DataDecl['table']): { start: number; end: number } | undefined {
+  const columns = [...table.features, ...table.labels];
+  if (columns.length === 0) return undefined;
+  return { start: Math.min(...columns.map((c) => c.span.start)), end: Math.max(...columns.map((c) => c.span.end)) };
 }

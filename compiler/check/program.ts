@@ -16,7 +16,7 @@ export function checkProgram(file: SourceFileNode, sink: DiagnosticSink, files?:
     if (first) {
       sink.error('NN2003', name.span, `\`${name.name}\` is declared twice`, {
         related: [{ span: first.span, message: 'first declared here' }],
-        help: `rename this ${what}`,
+        help: `rename one of the two (this is a ${what})`,
       });
       return false;
     }
@@ -40,7 +40,7 @@ export function checkProgram(file: SourceFileNode, sink: DiagnosticSink, files?:
       if (unique(decl.name, 'model')) models.set(ir.name, ir);
     } else if (decl.kind === 'data') {
       const ir = checkData(decl, sink, files);
-      if (unique(decl.name, 'data')) data.set(decl.name.name, ir);
+      if (unique(decl.name, 'data set')) data.set(decl.name.name, ir);
     }
   }
 

@@ -392,7 +392,7 @@ function checkDataFitsModel(decl: TrainDecl, model: ModelIR, table: DataIR, loss
   if (output.shape.length !== 2 || (outWidth?.kind === 'const' && outWidth.value !== table.labels.length)) {
     const none = table.labels.length === 0;
     sink.error('NN4008', decl.data.span, none ? `\`${table.name}\` has no label columns to train against` : `\`${table.name}\` has ${table.labels.length} label column${table.labels.length === 1 ? '' : 's'}, but \`${model.name}\` outputs ${showShape(output.shape)}`, {
-      expected: `[batch, ${table.labels.length}]`,
+      ...(none ? {} : { expected: `[batch, ${table.labels.length}]` }),
       found: showShape(output.shape),
       related: [{ span: table.span, message: none ? 'labels follow `->` in the header' : `labels: ${table.labels.join(', ')}` }],
       help: none ? 'add labels after `->`: `x1, x2 -> y`' : `one label column per output unit: give the last layer ${table.labels.length} unit${table.labels.length === 1 ? '' : 's'}`,
@@ -462,7 +462,8 @@ function lookupName<T>(e: Expr, table: Record<string, T>, code: 'NN4001' | 'NN40
 
 export function checkOptimizer(e: Expr, sink: DiagnosticSink): OptimizerSpec | undefined {
   const nameSpan = e.kind === 'call' ? e.callee.span : e.span;
-  const name = e.kind === 'name' ? e.name : e.kind === 'call' ? e.callee.name : undefined;
+  // Written as a name, a call, or a string (as losses and metrics may be).
+  const name = e.kind === 'name' ? e.name : e.kind === 'call' ? e.callee.name : e.kind === 'string' ? e.value : undefined;
   const info = name !== undefined && Object.hasOwn(optimizers, name) ? optimizers[name] : undefined;
   if (!info) {
     const guess = name !== undefined ? closest(name, Object.keys(optimizers)) : undefined;
