@@ -191,7 +191,7 @@ function trainingCases(samplesDir: string): void {
           nnc: trainResult(net, 'nnc-derived', backend),
           baseline: layersStep,
           baselineName: CONTENDER_NAMES['layers-trainOnBatch'],
-          note: 'compile(…, { derivedBackward: true }); not yet used by model.train',
+          note: 'lossAndGradients + applyGradients, no fit loop; model.train uses it too (nnc-fit row)',
         });
       }
       if (withFit) {

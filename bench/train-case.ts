@@ -97,8 +97,9 @@ async function run(spec: TrainCase): Promise<TrainResult> {
       await model.fit(x, y, { batchSize: BATCH, epochs: 1, shuffle: true, verbose: 0 });
     }, epoch, protocol.blocks);
   } else {
-    // nnc-fit: the generated model's own train() — the runtime's loop over a table of rows.
-    const model = await nncModel(net);
+    // nnc-fit: the generated model's own train() — the runtime's loop over a table of rows —
+    // compiled as compile() does by default, so train() uses the derived backward pass where it can.
+    const model = await nncModel(net, true);
     const epoch = spec.batches; // one epoch = every distinct batch once
     const rows = (values: Float32Array, width: number) =>
       Array.from({ length: epoch * BATCH }, (_, r) => Array.from(values.subarray(r * width, (r + 1) * width)));

@@ -17,8 +17,9 @@ export interface CompileOptions {
   /** Skip code generation (checking only: faster, for `nnc check` and the editor). */
   emit?: boolean;
   /**
-   * Also emit `lossAndGradients` (the backward pass derived by the compiler) on models that are a
-   * chain of dense layers. Experimental: the training loop does not use it yet (docs/performance.md).
+   * Emit `lossAndGradients` (the backward pass derived by the compiler) on models that are a chain
+   * of dense layers; the training loop then uses it instead of the gradient tape where it applies
+   * (docs/performance.md). On by default; `false` leaves it out, so training uses the tape.
    */
   derivedBackward?: boolean;
   /**
@@ -61,7 +62,7 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
           sourceName: options.fileName ?? 'input.nn',
           runtimeModule: options.runtimeModule ?? 'nnc/runtime',
           compilerVersion,
-          derivedBackward: options.derivedBackward === true,
+          derivedBackward: options.derivedBackward !== false,
         })
       : undefined;
   // Inside a declaration the parser had to repair, later phases see a guessed tree: their

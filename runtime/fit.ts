@@ -1,5 +1,6 @@
 // The training loop: epochs of full-batch, stochastic or mini-batch descent with raw tfjs-core
-// ops, one `optimizer.minimize` per batch, and no tensor left behind between steps.
+// ops, one optimizer step per batch (gradients from the compiler's derived backward pass where it
+// applies, runtime/derived-step.ts, else the tape), and no tensor left behind between steps.
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { EpochLog, FitOptions, History, MetricName, TableData, TrainableModel, TrainPlan } from './types.js';
@@ -10,6 +11,7 @@ import { confusionMatrix, metricFunction, metricView, type MetricFunction, type 
 import { createOptimizer, learningRateOf, scheduledRate, setLearningRate } from './optimizers.js';
 import { loadRunState, saveRunState, type RunState } from './resume.js';
 import { trainStep, type StepContext } from './step.js';
+import { derivedGradients, derivedTrainStep } from './derived-step.js';
 import { isFrozen, loadLayerWeights } from './transfer.js';
 import { createProgress } from './progress.js';
 import { createRng, deriveSeed, shuffledIndices } from './random.js';
@@ -201,6 +203,8 @@ export async function fit(
     ...(plan.l2 !== undefined ? { l2: plan.l2 } : {}),
     lr: baseLr,
   };
+  // The compiler's backward pass where it covers this step; the tape otherwise.
+  const derived = derivedGradients(model, plan.loss, step);
 
   let epochs: EpochLog[] = [];
   let lastYield = Date.now();
@@ -246,19 +250,21 @@ export async function fit(
           const where = `Training the model '${model.modelName}' at epoch ${epoch}, step ${s + 1}`;
           let measured: tf.Scalar[] = [];
           let cost: tf.Scalar;
+          // Metrics on the step's own forward pass; kept so they outlive the step's scopes.
+          const measure = (yb: tf.Tensor, pred: tf.Tensor) => {
+            if (metrics.length === 0) return;
+            const [yv, pv] = view(yb, pred);
+            measured = metrics.map(([, fn]) => tf.keep(fn(yv, pv)));
+          };
+          const batch = () => ({ x: rowsOf(xs, start, size, steps === 1), y: rowsOf(ys, start, size, steps === 1) });
           try {
-            cost = trainStep(step, () =>
+            cost = derived ? derivedTrainStep(step, derived, batch, measure) : trainStep(step, () =>
               tf.tidy(() => {
-                const xb = rowsOf(xs, start, size, steps === 1);
-                const yb = rowsOf(ys, start, size, steps === 1);
+                const { x: xb, y: yb } = batch();
                 const pred = model.forward(xb, true);
                 // The loss first: it rejects mismatched labels before any metric is kept.
                 const loss = lossFn(yb, pred);
-                // Metrics on the same forward pass; kept so they outlive the gradient's scopes.
-                if (metrics.length > 0) {
-                  const [yv, pv] = view(yb, pred);
-                  measured = metrics.map(([, fn]) => tf.keep(fn(yv, pv)));
-                }
+                measure(yb, pred);
                 return loss;
               }),
             );

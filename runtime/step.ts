@@ -47,6 +47,16 @@ export function trainStep(context: StepContext, lossOf: () => tf.Scalar): tf.Sca
     const loss = lossOf();
     return hasPenalty ? tf.tidy(() => tf.add(loss, penalty(context)) as tf.Scalar) : loss;
   }, context.variables);
+  applyGradients(context, grads);
+  return value;
+}
+
+/**
+ * Clips `grads` (keyed by variable name, one per variable of the context), applies AdamW's decay
+ * and the update, and disposes `grads`: the half of a step after the gradients, shared by the tape
+ * and by the backward pass the compiler derives.
+ */
+export function applyGradients(context: StepContext, grads: tf.NamedTensorMap): void {
   try {
     tf.tidy(() => {
       const list = context.variables.map((v) => ({ name: v.name, tensor: clip(grads[v.name]!, context.spec) }));
@@ -60,5 +70,4 @@ export function trainStep(context: StepContext, lossOf: () => tf.Scalar): tf.Sca
   } finally {
     tf.dispose(grads);
   }
-  return value;
 }

@@ -2,7 +2,8 @@
 // compiler knows every layer and shape, so it writes forward and backward as straight-line
 // tfjs-core code with no gradient tape, each weight gradient a matmul with an explicit transpose
 // (the fast form on wasm) and the output layer's softmax/sigmoid folded into the loss gradient.
-// Emitted as `lossAndGradients` when compile() is asked for it (`derivedBackward: true`); tfjs's
+// Emitted as `lossAndGradients` unless compile() is told not to (`derivedBackward: false`); the
+// training step uses it in place of the tape where it applies (runtime/derived-step.ts). tfjs's
 // autodiff stays the oracle (test/derived-backward.test.ts).
 import type { ActivationValue } from '../layers/types.js';
 import type { LayerNode, ModelIR } from '../ir.js';
@@ -46,10 +47,11 @@ export function emitBackward(model: ModelIR, w: CodeWriter, rt: RuntimeImports, 
   const last = nodes[nodes.length - 1]!;
   w.line();
   w.line(`/**`);
-  w.line(` * The loss and the gradient of every trainable weight (keyed by its name in \`weights()\`), by the`);
-  w.line(` * backward pass nnc derived: straight-line code, no gradient tape. Call it inside \`tf.tidy\`.`);
+  w.line(` * The loss, the prediction (as \`forward(x, true)\`) and the gradient of every trainable weight`);
+  w.line(` * (keyed by its name in \`weights()\`), by the backward pass nnc derived: straight-line code, no`);
+  w.line(` * gradient tape. Call it inside \`tf.tidy\`.`);
   w.line(` */`);
-  w.block(`lossAndGradients(${input.id}: tf.Tensor, yTrue: tf.Tensor, loss: ${rt.useType('LossName')}): { loss: tf.Scalar; gradients: Record<string, tf.Tensor> } {`, () => {
+  w.block(`lossAndGradients(${input.id}: tf.Tensor, yTrue: tf.Tensor, loss: ${rt.useType('LossName')}): { loss: tf.Scalar; prediction: tf.Tensor; gradients: Record<string, tf.Tensor> } {`, () => {
     emitForwardBody();
     w.line(`const out = ${rt.use('outputGradient')}(loss, yTrue, ${last.local}, ${str(activationOf(last))});`);
     w.line(`const ${delta(last)} = out.dz;`);
@@ -72,7 +74,7 @@ export function emitBackward(model: ModelIR, w: CodeWriter, rt: RuntimeImports, 
       const da = `tf.matMul(${d}, tf.transpose(p.${node.local}.kernel))`;
       w.line(`const ${delta(below)} = ${rt.use('activationBackward')}(${str(activationOf(below))}, ${below.local}, ${da});`);
     }
-    w.line(`return { loss: out.loss, gradients: { ${entries.flat().join(', ')} } };`);
+    w.line(`return { loss: out.loss, prediction: ${last.local}, gradients: { ${entries.flat().join(', ')} } };`);
   });
   return true;
 }
