@@ -22,6 +22,7 @@ export {
   zeros,
   ones,
   initialize,
+  variable,
   type InitializerName,
 } from './initializers.js';
 export { step, elu, leakyRelu } from './activations.js';

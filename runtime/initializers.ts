@@ -78,3 +78,14 @@ export function initialize(name: InitializerName, shape: number[], seed: number)
       throw new RangeError(`There is no initializer called '${String(name)}'.`);
   }
 }
+
+/**
+ * A weight from its initial value. `tf.variable` keeps the initial tensor alive beside the
+ * variable, so a model's construction would leak one tensor per weight: the initial value is
+ * freed here once the variable holds its data.
+ */
+export function variable(initial: tf.Tensor, trainable: boolean): tf.Variable {
+  const v = tf.variable(initial, trainable);
+  initial.dispose();
+  return v;
+}

@@ -176,3 +176,15 @@ describe('predict owns its result', () => {
     mine.dispose();
   });
 });
+
+describe('model lifetime', () => {
+  it('creating and disposing a model leaves no tensor behind', async () => {
+    await useBackend('cpu');
+    const mod = await loadModel('model M { input x: [batch, 3]\n dense(4, activation: relu)\n batchnorm()\n dense(2, kernel: [[1, 0], [0, 1], [1, 1], [0, 0]], bias: [0, 1]) }');
+    const before = tf.memory().numTensors;
+    const model = new mod['M']();
+    expect(tf.memory().numTensors).toBe(before + model.weights().length);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

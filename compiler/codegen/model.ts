@@ -80,7 +80,7 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
         w.block(`this.params = {`, () => {
           for (const node of owners) {
             w.block(`${node.local}: {`, () => {
-              for (const wt of node.weights) w.line(`${wt.name}: tf.variable(${initializer(node.id, wt, rt)}, ${wt.trainable}),`);
+              for (const wt of node.weights) w.line(`${wt.name}: ${rt.use('variable')}(${initializer(node.id, wt, rt)}, ${wt.trainable}),`);
             }, '},');
           }
         }, '};');
