@@ -51,7 +51,7 @@ export function modelToDot(model: ModelIR): string {
   const emitCluster = (cluster: Cluster, indent: string): void => {
     for (const node of cluster.nodes) {
       const i = model.nodes.indexOf(node);
-      const title = `${node.id.split('/').pop()} (${node.def.kerasClass})`;
+      const title = `${node.id.split('/').pop()} (${node.kerasClass})`;
       const params = node.paramCount > 0 ? `<br/><font point-size="8">${node.paramCount.toLocaleString('en-US')} params</font>` : '';
       const shared = node.sharedWith ? ', style="rounded,filled,dashed"' : '';
       lines.push(`${indent}n${i} [label=<<b>${html(title)}</b><br/>${html(showShape(node.shape))}${params}>${shared}];`);

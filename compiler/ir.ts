@@ -20,6 +20,8 @@ export interface ModelInput extends ValueInfo {
 export interface LayerNode {
   /** Keras-style instance name, unique in the model: `dense`, `dense_1`, … */
   id: string;
+  /** What Keras calls this layer's class (`Dense`, `Bidirectional`), for summaries and graphs. */
+  kerasClass: string;
   /** The local identifier holding its output in generated code. */
   local: string;
   def: LayerDef;

@@ -24,7 +24,7 @@ export function formatSummary(model: ModelIR): string {
   // Keras lists input layers only for functional models with several inputs.
   if (model.inputs.length > 1) for (const input of model.inputs) rows.push([`${input.name} (InputLayer)`, shapeText(input.shape), '0']);
   // A shared layer is one layer however often it is applied: Keras lists it once.
-  for (const n of model.nodes.filter((node) => !node.sharedWith)) rows.push([`${n.id} (${n.def.kerasClass})`, shapeText(n.shape), n.paramCount.toLocaleString('en-US')]);
+  for (const n of model.nodes.filter((node) => !node.sharedWith)) rows.push([`${n.id} (${n.kerasClass})`, shapeText(n.shape), n.paramCount.toLocaleString('en-US')]);
   const head: [string, string, string] = ['Layer (type)', 'Output Shape', 'Param #'];
   const widths = [0, 1, 2].map((i) => Math.max(head[i]!.length, ...rows.map((r) => r[i]!.length)) + 2) as [number, number, number];
   widths[0] = Math.max(widths[0], 33);

@@ -72,6 +72,8 @@ describe('parameter counts equal Keras', () => {
     // Bidirectional(LSTM(16)) = 2·4·(16·8 + 16·16 + 16) = 3,200; SimpleRNN(4) on 32 = 4·32 + 4·4 + 4 = 148;
     // BatchNormalization(4) = 4 trainable (gamma, beta) + 4 non-trainable... ×2 = 16 (8 + 8).
     expect(m[0]!.nodes.map((n) => n.paramCount)).toEqual([3200, 148, 16]);
+    // Keras names the wrapper, not the wrapped layer: `bidirectional (Bidirectional)`.
+    expect(m[0]!.nodes.map((n) => `${n.id} (${n.kerasClass})`)).toEqual(['bidirectional (Bidirectional)', 'simple_rnn (SimpleRNN)', 'batch_normalization (BatchNormalization)']);
     expect(m[0]!.paramCount - m[0]!.trainableParamCount).toBe(8);
     // Conv3D 3·3·3·2·3 + 3 = 165; Conv2DTranspose 3·3·4·8 + 4 = 292 with output 14×14 (same, stride 2).
     expect(m[1]!.paramCount).toBe(165);

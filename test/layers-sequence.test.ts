@@ -127,9 +127,9 @@ describe.each(['cpu', 'wasm'] as const)('sequence layers on %s', (backend) => {
     const x = nest(pseudoRandom(1 * 3 * 2, 17), [1, 3, 2]) as M[];
     const r = await run('model B { input x: [batch, 3, 2]\n lstm(2, bidirectional: true, return_sequences: true) }', x);
     expect(r.shape).toEqual([1, 3, 4]);
-    const w = (n: string) => matrix(r.w[`lstm/${n}`]!, 8);
-    const fwd = lstmRef(x[0]!, w('forward_kernel'), w('forward_recurrent_kernel'), r.w['lstm/forward_bias']!, 2);
-    const bwd = lstmRef([...x[0]!].reverse(), w('backward_kernel'), w('backward_recurrent_kernel'), r.w['lstm/backward_bias']!, 2).reverse();
+    const w = (n: string) => matrix(r.w[`bidirectional/${n}`]!, 8);
+    const fwd = lstmRef(x[0]!, w('forward_kernel'), w('forward_recurrent_kernel'), r.w['bidirectional/forward_bias']!, 2);
+    const bwd = lstmRef([...x[0]!].reverse(), w('backward_kernel'), w('backward_recurrent_kernel'), r.w['bidirectional/backward_bias']!, 2).reverse();
     close(r.y, [fwd.map((f, t) => [...f, ...bwd[t]!])]);
   });
 

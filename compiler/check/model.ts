@@ -126,10 +126,12 @@ export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDec
       });
       return unknown(call.span);
     }
-    const id = sharedFrom ? sharedFrom.id : nextId(frame.prefix, def.name);
+    const display = def.displayAs?.(args);
+    const id = sharedFrom ? sharedFrom.id : nextId(frame.prefix, display?.name ?? def.name);
     const local = locals.claim(nextLocalName(sharedFrom ? `${id}_shared` : id));
     const node: LayerNode = {
       id,
+      kerasClass: display?.kerasClass ?? def.kerasClass,
       local,
       def,
       args,

@@ -62,6 +62,8 @@ function recurrentLayer(kind: Kind): LayerDef {
   return {
     name: kind,
     kerasClass: kerasClass[kind],
+    // Keras wraps a bidirectional layer: `bidirectional (Bidirectional)` in its summary.
+    displayAs: (args) => (args['bidirectional'] === true ? { name: 'bidirectional', kerasClass: 'Bidirectional' } : undefined),
     doc:
       (kind === 'lstm'
         ? 'Long short-term memory: a recurrent layer with input, forget and output gates and a cell state. Parameters: 4·(units·features + units² + units)'

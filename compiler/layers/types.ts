@@ -94,6 +94,11 @@ export interface LayerDef {
   kerasClass: string;
   doc: string;
   params: ParamSpec[];
+  /**
+   * The name and Keras class an instance goes by when its arguments change what Keras calls it
+   * (a bidirectional LSTM is Keras' `bidirectional (Bidirectional)`); default `name`/`kerasClass`.
+   */
+  displayAs?(args: Readonly<Record<string, ArgValue>>): { name: string; kerasClass: string } | undefined;
   /** How many tensor inputs the layer takes (default exactly 1); `add`/`concat` take 2 or more. */
   inputCount?: { min: number; max: number };
   /** The output shape, or undefined after reporting why there is none. */
