@@ -8,6 +8,9 @@ import { dataFilesOf } from './data-files.js';
 import { NncRuntimeError } from '../runtime/errors.js';
 import { DEFAULT_SEED, fit } from '../runtime/fit.js';
 import { useBackend } from '../runtime/backend.js';
+import { wasmThreadsFor } from '../compiler/cost.js';
+import type { ProgramIR } from '../compiler/ir.js';
+import { availableParallelism } from 'node:os';
 import { resolveData } from '../runtime/load-data.js';
 import type { StepTrainingRun } from '../runtime/run.js';
 import { fitSteps } from '../runtime/steps.js';
@@ -32,6 +35,7 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
     out: { type: 'string' },
     resume: { type: 'string' },
     quiet: { type: 'boolean' },
+    threads: { type: 'string', default: 'auto' },
   });
   const backend = values['backend'] as string;
   if (!(backends as readonly string[]).includes(backend)) throw new UsageError(`unknown backend \`${backend}\`; choose wasm, cpu or webgpu`);
@@ -48,6 +52,7 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
   const baseDir = path.dirname(path.resolve(file));
   const result = compile(source, { fileName: file, runtimeModule: runtimeUrl, files: dataFilesOf(source, file) });
   if (!reportDiagnostics(result, file, source, io) || result.output === undefined) return exitCodes.errors;
+  const threads = chooseThreads(values['threads'] as string, backend, result.program);
   const module = await loadGeneratedModule(result.output);
   const stepRuns = (module['stepTrainings'] ?? []) as readonly StepTrainingRun[];
   if (module.trainings.length === 0 && stepRuns.length === 0) {
@@ -56,7 +61,8 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
   }
 
   try {
-    await useBackend(backend as BackendName);
+    await useBackend(backend as BackendName, threads > 1 ? { threads } : {});
+    const where = threads > 1 ? `${backend}, ${threads} threads` : backend;
     for (const run of module.trainings) {
       const runSeed = seed ?? run.plan.seed ?? DEFAULT_SEED;
       const dir = module.trainings.length > 1 ? path.join(out, run.name) : out;
@@ -64,7 +70,7 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
       const validationData = run.validationData ? await resolveData(run.validationData, { baseDir }) : undefined;
       const model = run.createModel(runSeed);
       try {
-        io.stdout.write(`training ${run.modelName} on ${run.dataName} (${data.x.length} samples, ${run.plan.epochs} epochs, batch ${run.plan.batch}, ${backend})\n`);
+        io.stdout.write(`training ${run.modelName} on ${run.dataName} (${data.x.length} samples, ${run.plan.epochs} epochs, batch ${run.plan.batch}, ${where})\n`);
         if (resume !== undefined) io.stdout.write(`resuming from ${path.join(dir, STATE_FOLDER)}\n`);
         const history = await fit(model, data, run.plan, {
           seed: runSeed,
@@ -90,7 +96,7 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
       const data = await resolveData(run.data, { baseDir });
       const models = run.createModels(runSeed);
       try {
-        io.stdout.write(`training ${run.modelNames.join(' and ')} on ${run.dataName} (${data.x.length} samples, ${run.plan.epochs} epochs, steps ${run.plan.steps.map((s) => s.name).join(', ')}, ${backend})\n`);
+        io.stdout.write(`training ${run.modelNames.join(' and ')} on ${run.dataName} (${data.x.length} samples, ${run.plan.epochs} epochs, steps ${run.plan.steps.map((s) => s.name).join(', ')}, ${where})\n`);
         const history = await fitSteps(models, data, run.plan, { seed: runSeed, progress: values['quiet'] ? 'none' : 'auto', stream: io.stderr });
         io.stdout.write(`${run.name}: ${formatLogs(history.final)}\n`);
         for (const [name, model] of Object.entries(models)) await model.save(path.join(dir, name));
@@ -108,4 +114,21 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
     throw e;
   }
   return exitCodes.ok;
+}
+
+/**
+ * `--threads auto` (the default) lets the compiler decide from the work per example of the models
+ * being trained (compiler/cost.ts); a number forces it. Threads are a wasm option only.
+ */
+function chooseThreads(text: string, backend: string, program: ProgramIR): number {
+  if (text === 'auto') {
+    if (backend !== 'wasm') return 1;
+    const trained = new Set([...program.trains.map((t) => t.model), ...(program.stepTrains ?? []).flatMap((t) => t.models)]);
+    const wanted = Math.max(1, ...program.models.filter((m) => trained.has(m.name)).map(wasmThreadsFor));
+    return Math.min(wanted, availableParallelism());
+  }
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 8) throw new UsageError(`--threads must be \`auto\` or a whole number from 1 to 8, got \`${text}\``);
+  if (n > 1 && backend !== 'wasm') throw new UsageError(`--threads is an option of the wasm backend, not of ${backend}`);
+  return n;
 }
