@@ -19,6 +19,7 @@ export {
   randomUniform,
   glorotUniform,
   heUniform,
+  orthogonal,
   zeros,
   ones,
   initialize,

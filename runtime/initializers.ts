@@ -61,7 +61,52 @@ export function ones(shape: number[]): tf.Tensor {
   return tf.ones(shape, 'float32');
 }
 
-export type InitializerName = 'glorot_uniform' | 'he_uniform' | 'zeros' | 'ones';
+/**
+ * Keras' default for recurrent kernels: a (semi-)orthogonal matrix, so repeated multiplication by
+ * it neither blows up nor vanishes the state. As Keras: draw a [max, min] standard-normal matrix,
+ * take the Q of its QR decomposition with the signs of R's diagonal, and transpose when the
+ * weight is wider than tall. Q comes from modified Gram–Schmidt, whose R has a positive diagonal,
+ * which is exactly that sign convention.
+ */
+export function orthogonal(shape: number[], seed: number): tf.Tensor {
+  const size = sizeOf(shape);
+  const cols = shape.length === 0 ? 1 : shape[shape.length - 1]!;
+  const rows = cols === 0 ? 0 : size / cols;
+  const tall = Math.max(rows, cols);
+  const wide = Math.min(rows, cols);
+  const rng = createRng(seed);
+  // a[i][j], column-major by j so each column is one contiguous Float64Array.
+  const columns = Array.from({ length: wide }, () => new Float64Array(tall));
+  for (let i = 0; i < tall; i++) {
+    for (let j = 0; j < wide; j++) {
+      // Box–Muller from two uniforms in (0, 1].
+      const u = 1 - rng.next();
+      const v = rng.next();
+      columns[j]![i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    }
+  }
+  for (let j = 0; j < wide; j++) {
+    const q = columns[j]!;
+    for (let k = 0; k < j; k++) {
+      const prev = columns[k]!;
+      let dot = 0;
+      for (let i = 0; i < tall; i++) dot += prev[i]! * q[i]!;
+      for (let i = 0; i < tall; i++) q[i]! -= dot * prev[i]!;
+    }
+    let norm = 0;
+    for (let i = 0; i < tall; i++) norm += q[i]! * q[i]!;
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < tall; i++) q[i]! /= norm;
+  }
+  // Q is [tall, wide]; the weight is [rows, cols]: Q itself when rows ≥ cols, else Qᵀ.
+  const values = new Float32Array(size);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) values[r * cols + c] = rows >= cols ? columns[c]![r]! : columns[r]![c]!;
+  }
+  return tf.tensor(values, shape, 'float32');
+}
+
+export type InitializerName = 'glorot_uniform' | 'he_uniform' | 'orthogonal' | 'zeros' | 'ones';
 
 /** By Keras name, for generated code: `initialize('glorot_uniform', [2, 4], deriveSeed(seed, 'dense_1/kernel'))`. */
 export function initialize(name: InitializerName, shape: number[], seed: number): tf.Tensor {
@@ -70,6 +115,8 @@ export function initialize(name: InitializerName, shape: number[], seed: number)
       return glorotUniform(shape, seed);
     case 'he_uniform':
       return heUniform(shape, seed);
+    case 'orthogonal':
+      return orthogonal(shape, seed);
     case 'zeros':
       return zeros(shape);
     case 'ones':

@@ -73,7 +73,7 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
     w.line();
     w.block(`constructor(options: ${className}Options = {}) {`, () => {
       w.line(`${rt.use('requireBackend')}();`);
-      const anyRandom = owners.some((n) => n.weights.some((wt) => !wt.values && (wt.init === 'glorot_uniform' || wt.init === 'random_uniform')));
+      const anyRandom = owners.some((n) => n.weights.some((wt) => !wt.values && (wt.init === 'glorot_uniform' || wt.init === 'orthogonal' || wt.init === 'random_uniform')));
       if (anyRandom) w.line(`const seed = options.seed ?? ${rt.use('DEFAULT_SEED')};`);
       else w.line(`void options;`);
       if (owners.length > 0)
@@ -170,6 +170,8 @@ function initializer(layerId: string, wt: { name: string; shape: number[]; init:
   switch (wt.init) {
     case 'glorot_uniform':
       return `${rt.use('glorotUniform')}(${shape}, ${rt.use('deriveSeed')}(seed, ${str(`${layerId}/${wt.name}`)}))`;
+    case 'orthogonal':
+      return `${rt.use('orthogonal')}(${shape}, ${rt.use('deriveSeed')}(seed, ${str(`${layerId}/${wt.name}`)}))`;
     case 'random_uniform':
       return `${rt.use('randomUniform')}(${shape}, ${rt.use('deriveSeed')}(seed, ${str(`${layerId}/${wt.name}`)}), -0.05, 0.05)`;
     case 'ones':

@@ -83,7 +83,7 @@ function recurrentLayer(kind: Kind): LayerDef {
       const g = gates[kind] * units;
       return directions(ctx.args['bidirectional'] === true).flatMap((prefix): WeightSpec[] => [
         { name: `${prefix}kernel`, shape: [features, g], init: 'glorot_uniform', trainable: true },
-        { name: `${prefix}recurrent_kernel`, shape: [units, g], init: 'glorot_uniform', trainable: true },
+        { name: `${prefix}recurrent_kernel`, shape: [units, g], init: 'orthogonal', trainable: true },
         ...(ctx.args['use_bias'] !== false ? [{ name: `${prefix}bias`, shape: kind === 'gru' ? [2, g] : [g], init: 'zeros' as const, trainable: true, ...lstmForgetBias(kind, units) }] : []),
       ]);
     },

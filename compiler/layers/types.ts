@@ -48,7 +48,7 @@ export interface WeightSpec {
   name: string;
   shape: number[];
   /** `random_uniform` is Keras' uniform(-0.05, 0.05), its default for embeddings. */
-  init: 'glorot_uniform' | 'zeros' | 'ones' | 'random_uniform';
+  init: 'glorot_uniform' | 'orthogonal' | 'zeros' | 'ones' | 'random_uniform';
   /** Constant initial values given in the source (row-major), overriding `init`. */
   values?: number[];
   /** Another shape the source may write the constant in (same values, row-major): a conv kernel of one channel and one filter as [kh, kw]. */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { computeFans, glorotUniform, heUniform, initialize, ones, tf, useBackend, zeros } from '../../runtime/index.js';
+import { computeFans, glorotUniform, heUniform, initialize, ones, orthogonal, tf, useBackend, zeros } from '../../runtime/index.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -62,5 +62,26 @@ describe('initializers', () => {
     expect(t.shape).toEqual([2, 3]);
     expect(t.dtype).toBe('float32');
     t.dispose();
+  });
+});
+
+describe('orthogonal', () => {
+  const matrix = (t: tf.Tensor): number[][] => t.arraySync() as number[][];
+  const gram = (m: number[][], byRows: boolean): number[][] => {
+    const vecs = byRows ? m : m[0]!.map((_, j) => m.map((row) => row[j]!));
+    return vecs.map((a) => vecs.map((b) => a.reduce((s, v, i) => s + v * b[i]!, 0)));
+  };
+
+  it('gives orthonormal rows to a wide recurrent kernel and orthonormal columns to a tall one', async () => {
+    await useBackend('cpu');
+    const wide = orthogonal([4, 12], 3); // an LSTM's [units, 4·units]
+    gram(matrix(wide), true).forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(i === j ? 1 : 0, 5)));
+    const tall = orthogonal([12, 4], 3);
+    gram(matrix(tall), false).forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(i === j ? 1 : 0, 5)));
+    const square = orthogonal([5, 5], 9);
+    gram(matrix(square), true).forEach((row, i) => row.forEach((v, j) => expect(v).toBeCloseTo(i === j ? 1 : 0, 5)));
+    expect(Array.from(orthogonal([4, 12], 3).dataSync())).toEqual(Array.from(wide.dataSync()));
+    expect(Array.from(orthogonal([4, 12], 4).dataSync())).not.toEqual(Array.from(wide.dataSync()));
+    tf.dispose([wide, tall, square]);
   });
 });
