@@ -38,10 +38,8 @@ export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
       return tf.train.sgd(positive('learning rate', spec.lr ?? OPTIMIZER_DEFAULTS.sgd.lr));
     case 'momentum': {
       const d = OPTIMIZER_DEFAULTS.momentum;
-      return tf.train.momentum(
-        positive('learning rate', spec.lr ?? d.lr),
-        fraction('momentum', spec.momentum ?? d.momentum),
-        spec.nesterov ?? d.nesterov,
+      return freeLearningRateOnDispose(
+        tf.train.momentum(positive('learning rate', spec.lr ?? d.lr), fraction('momentum', spec.momentum ?? d.momentum), spec.nesterov ?? d.nesterov),
       );
     }
     case 'rmsprop': {
@@ -98,4 +96,18 @@ export function scheduledRate(base: number, schedule: ScheduleSpec | undefined, 
       return schedule.min + (base - schedule.min) * 0.5 * (1 + Math.cos(Math.PI * progress));
     }
   }
+}
+
+/**
+ * tfjs 4.22's MomentumOptimizer.dispose() frees its momentum scalar and accumulators but not the
+ * learning-rate scalar `c` its SGD base class keeps, so every momentum run would leak one tensor.
+ */
+function freeLearningRateOnDispose(optimizer: tf.MomentumOptimizer): tf.MomentumOptimizer {
+  const dispose = optimizer.dispose.bind(optimizer);
+  optimizer.dispose = () => {
+    dispose();
+    const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+    if (c && !c.isDisposed) c.dispose();
+  };
+  return optimizer;
 }

@@ -74,3 +74,18 @@ describe('optimizers', () => {
     expect(() => createOptimizer({ name: 'adam', lr: -1 })).toThrow(/learning rate must be a positive number/);
   });
 });
+
+describe('optimizer lifetime', () => {
+  it('creating, using and disposing any optimizer leaves no tensor behind', async () => {
+    await useBackend('cpu');
+    const v = tf.variable(tf.ones([3]));
+    for (const spec of [{ name: 'sgd' }, { name: 'momentum', momentum: 0.9 }, { name: 'momentum', nesterov: true }, { name: 'rmsprop' }, { name: 'adam' }, { name: 'adamw' }] as const) {
+      const before = tf.memory().numTensors;
+      const optimizer = createOptimizer(spec);
+      optimizer.minimize(() => tf.sum(tf.square(v)) as tf.Scalar, false, [v]);
+      optimizer.dispose();
+      expect(tf.memory().numTensors, spec.name).toBe(before);
+    }
+    v.dispose();
+  });
+});
