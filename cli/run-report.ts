@@ -37,9 +37,10 @@ export function metricsJson(run: string, history: History): string {
   return `${JSON.stringify(report, null, 2)}\n`;
 }
 
-export async function writeRunReport(dir: string, run: string, history: History): Promise<void> {
+/** `classNames`: the label columns of one-hot data (iris: setosa, versicolor, virginica), shown on the matrix's axes. */
+export async function writeRunReport(dir: string, run: string, history: History, classNames?: readonly string[]): Promise<void> {
   await mkdir(dir, { recursive: true });
   await writeAtomically(path.join(dir, 'metrics.json'), metricsJson(run, history));
   await writeAtomically(path.join(dir, 'curves.svg'), curvesSvg(history.epochs, run));
-  if (history.confusion) await writeAtomically(path.join(dir, 'confusion.svg'), confusionSvg(history.confusion, `${run}: confusion matrix`));
+  if (history.confusion) await writeAtomically(path.join(dir, 'confusion.svg'), confusionSvg(history.confusion, `${run}: confusion matrix`, classNames?.length === history.confusion.length ? classNames : undefined));
 }

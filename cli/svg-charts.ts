@@ -85,17 +85,22 @@ export function curvesSvg(history: ReadonlyArray<{ logs: Record<string, number> 
 export function confusionSvg(counts: number[][], title: string, classNames?: readonly string[]): string {
   const k = counts.length;
   const cell = Math.max(28, Math.min(64, Math.floor(480 / Math.max(k, 1))));
-  const left = 110;
-  const top = 70;
+  const label = (i: number) => classNames?.[i] ?? String(i);
+  // Room for the longest class name (≈6.5 px a character at 11 px): beside the rows, and above the
+  // columns, where long names are slanted so they do not run into each other.
+  const longest = Math.max(1, ...counts.map((_, i) => label(i).length)) * 6.5;
+  const slanted = longest > cell - 6;
+  const left = Math.max(70, Math.ceil(longest) + 40);
+  const top = 60 + (slanted ? Math.ceil(longest * 0.7) : 0);
   const size = cell * k;
-  const width = left + size + 30;
-  const height = top + size + 50;
+  const width = Math.max(left + size + (slanted ? Math.ceil(longest * 0.7) : 30), Math.ceil(title.length * 9) + 20);
+  const height = top + size + 30;
   const max = Math.max(1, ...counts.flat());
-  const name = (i: number) => escapeXml(classNames?.[i] ?? String(i));
+  const name = (i: number) => escapeXml(label(i));
   const out: string[] = [];
   out.push(`<text x="${width / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
-  out.push(`<text x="${left + size / 2}" y="${top - 26}" text-anchor="middle" font-size="12">predicted</text>`);
-  out.push(`<text x="20" y="${top + size / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 20 ${top + size / 2})">true</text>`);
+  out.push(`<text x="${left + size / 2}" y="40" text-anchor="middle" font-size="12">predicted</text>`);
+  out.push(`<text x="14" y="${top + size / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${top + size / 2})">true</text>`);
   counts.forEach((row, r) => {
     out.push(`<text x="${left - 8}" y="${top + r * cell + cell / 2}" text-anchor="end" dominant-baseline="middle" font-size="11">${name(r)}</text>`);
     row.forEach((count, c) => {
@@ -109,7 +114,12 @@ export function confusionSvg(counts: number[][], title: string, classNames?: rea
     });
   });
   counts.forEach((_, c) => {
-    out.push(`<text x="${left + c * cell + cell / 2}" y="${top - 8}" text-anchor="middle" font-size="11">${name(c)}</text>`);
+    const x = left + c * cell + cell / 2;
+    out.push(
+      slanted
+        ? `<text x="${x}" y="${top - 6}" text-anchor="start" font-size="11" transform="rotate(-40 ${x} ${top - 6})">${name(c)}</text>`
+        : `<text x="${x}" y="${top - 8}" text-anchor="middle" font-size="11">${name(c)}</text>`,
+    );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${out.join('\n')}\n</svg>\n`;
 }

