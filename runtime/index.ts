@@ -82,3 +82,4 @@ export {
 } from './checkpoint.js';
 export { settlePrediction, toInputTensor, type NestedNumbers } from './input.js';
 export type { TrainingRun, StepTrainingRun, DisposableModel } from './run.js';
+export { GeneratedModel, GeneratedTrainableModel } from './model-base.js';

@@ -35,6 +35,7 @@ describe('generated code type-checks', () => {
       noUnusedLocals: true,
       noUnusedParameters: true,
       noImplicitReturns: true,
+      noImplicitOverride: true,
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,
       target: ts.ScriptTarget.ES2022,

@@ -51,8 +51,10 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
   w.line(`/**`);
   w.line(` * Model \`${commentText(model.name)}\`: ${signature}, ${model.paramCount} parameters.`);
   w.line(` */`);
-  w.block(`export class ${className}${single ? ` implements ${rt.useType('TrainableModel')}` : ''} {`, () => {
-    w.line(`readonly modelName = ${str(model.name)};`);
+  // Saving, loading, freeing, and (one input, one output) train/evaluate come from the runtime's
+  // base classes: the class holds only what is particular to this network.
+  w.block(`export class ${className} extends ${rt.use(single ? 'GeneratedTrainableModel' : 'GeneratedModel')} {`, () => {
+    w.line(`override readonly modelName = ${str(model.name)};`);
     if (single) {
       const input = model.inputs[0]!;
       const output = model.outputs[0]!;
@@ -72,6 +74,7 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
       }, '};');
     w.line();
     w.block(`constructor(options: ${className}Options = {}) {`, () => {
+      w.line(`super();`);
       w.line(`${rt.use('requireBackend')}();`);
       const anyRandom = owners.some((n) => n.weights.some((wt) => !wt.values && (wt.init === 'glorot_uniform' || wt.init === 'orthogonal' || wt.init === 'random_uniform')));
       if (anyRandom) w.line(`const seed = options.seed ?? ${rt.use('DEFAULT_SEED')};`);
@@ -108,7 +111,7 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
       const input = model.inputs[0]!;
       const output = model.outputs[0]!;
       w.line(`/** The forward pass for one batch; call it inside \`tf.tidy\`. */`);
-      w.block(`forward(${input.id}: tf.Tensor, ${trainingParam(model)} = false): tf.Tensor {`, () => {
+      w.block(`override forward(${input.id}: tf.Tensor, ${trainingParam(model)} = false): tf.Tensor {`, () => {
         emitBody();
         w.line(`return ${output.id};`);
       });
@@ -119,16 +122,6 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
         w.line(`const t = ${rt.use('toInputTensor')}(${input.id}, ${className}.inputShape, ${str(input.name)});`);
         w.line(`const y = tf.tidy(() => this.forward(t, false));`);
         w.line(`return ${rt.use('settlePrediction')}(y, [t], [${input.id}]) as ${tensorType(output.shape.length)};`);
-      });
-      w.line();
-      w.line(`/** Trains on a table of samples as \`plan\` says; resolves with the per-epoch history. */`);
-      w.block(`train(data: ${rt.useType('TableData')}, plan: ${rt.useType('TrainPlan')}, options: ${rt.useType('FitOptions')} = {}): Promise<${rt.useType('History')}> {`, () => {
-        w.line(`return ${rt.use('fit')}(this, data, plan, options);`);
-      });
-      w.line();
-      w.line(`/** Loss and metrics of the model on a table of samples. */`);
-      w.block(`evaluate(data: ${rt.useType('TableData')}, plan: ${rt.useType('TrainPlan')}): Record<string, number> {`, () => {
-        w.line(`return ${rt.use('evaluate')}(this, data, plan);`);
       });
     } else {
       w.line(`/** The forward pass for one batch of every input; call it inside \`tf.tidy\`. */`);
@@ -146,21 +139,12 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
       });
     }
     w.line();
-    w.line(`/** Writes the weights to \`dir\` (weights.json + weights.bin), atomically. */`);
-    w.block(`save(dir: string): Promise<void> {`, () => w.line(`return ${rt.use('saveWeights')}(this, dir);`));
-    w.line();
-    w.line(`/** Reads weights written by \`save\`; names and shapes must match. */`);
-    w.block(`load(dir: string): Promise<void> {`, () => w.line(`return ${rt.use('loadWeights')}(this, dir);`));
-    w.line();
     w.line(`/** Every weight with its stable name, in a fixed order. */`);
-    w.block(`weights(): ${rt.useType('NamedWeight')}[] {`, () => {
+    w.block(`override weights(): ${rt.useType('NamedWeight')}[] {`, () => {
       const all = owners.flatMap((n) => n.weights.map((wt) => `{ name: ${str(`${n.id}/${wt.name}`)}, variable: this.params.${n.local}.${wt.name} }`));
       if (all.length === 0) w.line('return [];');
       else w.block('return [', () => all.forEach((entry) => w.line(`${entry},`)), '];');
     });
-    w.line();
-    w.line(`/** Frees the weights' memory. */`);
-    w.block(`dispose(): void {`, () => w.line(`for (const { variable } of this.weights()) variable.dispose();`));
   });
 }
 
