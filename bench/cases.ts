@@ -5,7 +5,7 @@ import type { NetName } from './networks.js';
 
 export const BATCH = 64;
 
-export type Contender = 'nnc' | 'nnc-derived' | 'nnc-fit' | 'layers-trainOnBatch' | 'layers-fit' | 'core' | 'core-nnc-kernels';
+export type Contender = 'nnc' | 'nnc-tape' | 'nnc-fit' | 'layers-trainOnBatch' | 'layers-fit' | 'core' | 'core-nnc-kernels';
 
 export interface TrainCase {
   net: NetName;

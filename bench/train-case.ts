@@ -14,7 +14,7 @@ import { BATCH, type TrainCase, type TrainResult } from './cases.js';
 
 
 interface DerivedModel extends TrainableModel {
-  lossAndGradients(x: tf.Tensor, y: tf.Tensor, loss: 'categorical_crossentropy'): { loss: tf.Scalar; gradients: Record<string, tf.Tensor> };
+  lossAndGradients?(x: tf.Tensor, y: tf.Tensor, loss: 'categorical_crossentropy'): { loss: tf.Scalar; gradients: Record<string, tf.Tensor> };
 }
 
 async function nncModel(net: NetName, derivedBackward = false): Promise<TrainableModel> {
@@ -46,11 +46,30 @@ async function run(spec: TrainCase): Promise<TrainResult> {
   const batchOf = (i: number) => i % spec.batches;
 
   let timing: Timing;
-  if (contender === 'nnc' || contender === 'core' || contender === 'core-nnc-kernels') {
+  const derivedModel = contender === 'nnc' ? ((await nncModel(net, true)) as DerivedModel) : null;
+  if (derivedModel !== null && typeof derivedModel.lossAndGradients === 'function') {
+    // nnc's default: the backward pass the compiler derived (no tape), applied with the runtime's
+    // Adam — what the generated model's train() runs.
+    const lossAndGradients = derivedModel.lossAndGradients.bind(derivedModel);
+    const named = derivedModel.weights().filter((w) => w.variable.trainable);
+    const optimizer = createOptimizer({ name: 'adam', lr: LEARNING_RATE });
+    timing = await timeSteps(async (i) => {
+      const k = batchOf(i);
+      const cost = tf.tidy(() => {
+        const { loss, gradients } = lossAndGradients(xs[k]!, ys[k]!, 'categorical_crossentropy');
+        optimizer.applyGradients(Object.fromEntries(named.map((w) => [w.variable.name, gradients[w.name]!])));
+        return loss;
+      });
+      await cost.data();
+      cost.dispose();
+    }, protocol);
+  } else if (contender === 'nnc' || contender === 'nnc-tape' || contender === 'core' || contender === 'core-nnc-kernels') {
     let variables: tf.Variable[];
     let loss: (x: tf.Tensor, y: tf.Tensor) => tf.Scalar;
-    if (contender === 'nnc') {
-      const model = await nncModel(net);
+    if (contender === 'nnc' || contender === 'nnc-tape') {
+      // The generated forward pass under tfjs's gradient tape: for models the compiler derives no
+      // backward pass for, or compiled with `derivedBackward: false`.
+      const model = derivedModel ?? (await nncModel(net, false));
       variables = model.weights().map((w) => w.variable);
       const lossFn = lossFunction('categorical_crossentropy');
       loss = (x, y) => lossFn(y, model.forward(x, true));
@@ -59,26 +78,10 @@ async function run(spec: TrainCase): Promise<TrainResult> {
       variables = model.variables;
       loss = (x, y) => tf.losses.softmaxCrossEntropy(y, model.logits(x, true)) as tf.Scalar;
     }
-    const optimizer = contender === 'nnc' ? createOptimizer({ name: 'adam', lr: LEARNING_RATE }) : tf.train.adam(LEARNING_RATE);
+    const optimizer = contender.startsWith('nnc') ? createOptimizer({ name: 'adam', lr: LEARNING_RATE }) : tf.train.adam(LEARNING_RATE);
     timing = await timeSteps(async (i) => {
       const k = batchOf(i);
       const cost = optimizer.minimize(() => tf.tidy(() => loss(xs[k]!, ys[k]!)), true, variables)!;
-      await cost.data();
-      cost.dispose();
-    }, protocol);
-  } else if (contender === 'nnc-derived') {
-    // The compiler's own backward pass (no tape), applied with the runtime's Adam.
-    const model = (await nncModel(net, true)) as DerivedModel;
-    if (typeof model.lossAndGradients !== 'function') throw new Error(`nnc derives no backward pass for ${NETWORKS[net].file} yet`);
-    const named = model.weights().filter((w) => w.variable.trainable);
-    const optimizer = createOptimizer({ name: 'adam', lr: LEARNING_RATE });
-    timing = await timeSteps(async (i) => {
-      const k = batchOf(i);
-      const cost = tf.tidy(() => {
-        const { loss, gradients } = model.lossAndGradients(xs[k]!, ys[k]!, 'categorical_crossentropy');
-        optimizer.applyGradients(Object.fromEntries(named.map((w) => [w.variable.name, gradients[w.name]!])));
-        return loss;
-      });
       await cost.data();
       cost.dispose();
     }, protocol);

@@ -92,10 +92,14 @@ function upsampling(n: 1 | 2): LayerDef {
     emit(ctx) {
       const s = tupleOf(ctx.args, 'size', n);
       const x = ctx.input;
-      // [b, h, w, c] → [b, h, 1, w, 1, c], tiled to [b, h, sh, w, sw, c], merged to [b, h·sh, w·sw, c]:
-      // plain reshapes and a tile, which every backend can differentiate.
+      // Nearest-neighbour scaling as reshapes and tiles of rank 4 at most, because tfjs has no
+      // gradient for Tile above rank 4 (a single rank-6 tile cannot train). Width first:
+      // [b·h, w, 1, c] tiled to [b·h, w, sw, c]; then height: [b, h, 1, w·sw·c] tiled to
+      // [b, h, sh, w·sw·c]; merged to [b, h·sh, w·sw, c].
       if (n === 1) return `tf.reshape(tf.tile(tf.expandDims(${x}, 2), [1, 1, ${s[0]}, 1]), [-1, ${x}.shape[1]! * ${s[0]}, ${x}.shape[2]!])`;
-      return `tf.reshape(tf.tile(tf.reshape(${x}, [-1, ${x}.shape[1]!, 1, ${x}.shape[2]!, 1, ${x}.shape[3]!]), [1, 1, ${s[0]}, 1, ${s[1]}, 1]), [-1, ${x}.shape[1]! * ${s[0]}, ${x}.shape[2]! * ${s[1]}, ${x}.shape[3]!])`;
+      const [h, w, c] = [`${x}.shape[1]!`, `${x}.shape[2]!`, `${x}.shape[3]!`];
+      const wide = `tf.reshape(tf.tile(tf.reshape(${x}, [-1, ${w}, 1, ${c}]), [1, 1, ${s[1]}, 1]), [-1, ${h}, 1, ${w} * ${s[1]} * ${c}])`;
+      return `tf.reshape(tf.tile(${wide}, [1, 1, ${s[0]}, 1]), [-1, ${h} * ${s[0]}, ${w} * ${s[1]}, ${c}])`;
     },
   };
 }

@@ -9,6 +9,7 @@ import { createBatchMatMul } from './batch-matmul.js';
 import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
+import { createSum } from './sum.js';
 
 /**
  * - `fast`: everything below — the default of `useBackend('wasm')`.
@@ -28,6 +29,7 @@ const FASTER: Record<string, () => tf.KernelConfig> = {
   BatchMatMul: createBatchMatMul,
   Conv2DBackpropInput: createConv2DBackpropInput,
   MaxPoolGrad: createMaxPoolGrad,
+  Sum: createSum,
 };
 
 /** The stock configs of the kernels replaced so far, to put them back. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { tf } from '../../runtime/index.js';
 import { installedWasmKernels } from '../../runtime/kernels/index.js';
+import { filterGradientLimits } from '../../runtime/kernels/conv2d-backprop-filter.js';
 import { randomValues, relativeError, valuesOn } from './helpers.js';
 
 const TOLERANCE = 1e-4;
@@ -33,7 +34,7 @@ async function expectAgreement(compute: () => tf.Tensor[], wasmKernels: 'fast' |
 describe('wasm kernels', () => {
   it('are installed by useBackend("wasm")', async () => {
     await valuesOn('wasm', () => []);
-    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad']);
+    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum']);
     await valuesOn('wasm', () => [], 'minimal');
     expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter']);
   });
@@ -55,6 +56,16 @@ describe('conv2d gradients on wasm agree with cpu', () => {
       await expectAgreement(convGrads(xShape, wShape, strides, pad));
     });
   }
+
+  it('by the convolution formulation, where the patch matrix would be too large', async () => {
+    const saved = filterGradientLimits.maxPatchValues;
+    filterGradientLimits.maxPatchValues = 0;
+    try {
+      for (const [, xShape, wShape, strides, pad] of cases) await expectAgreement(convGrads(xShape, wShape, strides, pad));
+    } finally {
+      filterGradientLimits.maxPatchValues = saved;
+    }
+  });
 
   it('with only the minimal kernel set (the stock input gradient)', async () => {
     await expectAgreement(convGrads([2, 7, 6, 3], [3, 3, 3, 4], 2, 'same'), 'minimal');
@@ -118,5 +129,33 @@ describe('matmul gradients on wasm agree with cpu', () => {
         tf.sum(tf.square(tf.fused.matMul({ a: p as tf.Tensor2D, b: q as tf.Tensor2D, bias: c, activation: 'relu' })));
       return tf.grads(f)([x, w, bias]);
     });
+  });
+});
+
+describe('sum on wasm agrees with cpu', () => {
+  const x = () => tf.tensor(randomValues(3 * 4 * 5 * 2, 15), [3, 4, 5, 2]);
+  const cases: [string, () => tf.Tensor][] = [
+    ['leading axes [0, 1, 2] (a conv bias gradient)', () => tf.sum(x(), [0, 1, 2])],
+    ['leading axis 0, keepDims', () => tf.sum(x(), 0, true)],
+    ['leading axes given out of order and negative', () => tf.sum(x(), [1, -4])],
+    ['leading axes [0, 1, 2], keepDims', () => tf.sum(x(), [0, 1, 2], true)],
+    ['every axis', () => tf.reshape(tf.sum(x()), [1])],
+    ['innermost axis', () => tf.sum(x(), -1)],
+    ['a middle axis', () => tf.sum(x(), 1)],
+    ['int32 over the leading axis', () => tf.cast(tf.sum(tf.cast(tf.mul(x(), 10), 'int32'), 0), 'float32')],
+    ['the bias gradient of a broadcast add', () => tf.grad((b: tf.Tensor) => tf.sum(tf.square(tf.add(x(), b))))(tf.tensor([0.5, -1]))],
+  ];
+  for (const [name, compute] of cases) {
+    it(name, async () => {
+      const expected = await valuesOn('cpu', () => [compute()]);
+      const actual = await valuesOn('wasm', () => [compute()]);
+      expect(relativeError(actual[0]!, expected[0]!)).toBeLessThan(TOLERANCE);
+    });
+  }
+
+  it('keeps the shapes tfjs gives', async () => {
+    await valuesOn('wasm', () => []);
+    expect(tf.tidy(() => tf.sum(x(), [0, 1, 2], true).shape)).toEqual([1, 1, 1, 2]);
+    expect(tf.tidy(() => tf.sum(x(), [0, 1]).shape)).toEqual([5, 2]);
   });
 });
