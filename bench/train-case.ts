@@ -7,6 +7,7 @@ import { compile } from '../compiler/index.js';
 import { loadGeneratedModule, runtimeUrl } from '../cli/load-module.js';
 import { createOptimizer, lossFunction, useBackend, type TableData, type TrainableModel } from '../runtime/index.js';
 import { installedWasmKernels } from '../runtime/kernels/index.js';
+import { isSoftwareAdapter, webGpuAdapterName } from '../runtime/webgpu.js';
 import { mnistSamples, CLASSES, PIXELS } from './data.js';
 import { timeCalls, timeSteps, type Timing } from './measure.js';
 import { LEARNING_RATE, NETWORKS, coreModel, layersModel, nnSource, type NetName } from './networks.js';
@@ -35,6 +36,11 @@ async function run(spec: TrainCase): Promise<TrainResult> {
     await useBackend(backend, { wasmKernels: ours ? 'fast' : 'minimal', ...(spec.threads ? { threads: spec.threads } : {}) });
   } catch (error) {
     return { skipped: error instanceof Error ? error.message : String(error) };
+  }
+  const adapter = backend === 'webgpu' ? webGpuAdapterName() : null;
+  if (adapter !== null && isSoftwareAdapter(adapter)) {
+    // Said in the words run.ts reports once per backend ("The 'webgpu' backend …").
+    return { skipped: `The 'webgpu' backend runs on a software adapter here (${adapter}): good for parity tests, meaningless for timings` };
   }
   const count = spec.batches * BATCH;
   const samples = mnistSamples(count);

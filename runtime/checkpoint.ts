@@ -206,6 +206,9 @@ export async function writeAtomically(fs: Fs, file: string, contents: Uint8Array
 
 /** Writes `dir/weights.bin`, then `dir/weights.json`, each atomically; creates `dir` if needed. */
 export async function saveWeights(model: WeightOwner, dir: string): Promise<void> {
+  // Read asynchronously first: webgpu in Node can only read tensors back that way, and it keeps
+  // what it read, so encodeWeights' synchronous reads then find the values on the CPU.
+  await Promise.all(model.weights().map(({ variable }) => variable.data()));
   const { manifest, data } = encodeWeights(model);
   const { fs, path } = await nodeModules();
   try {

@@ -1,11 +1,12 @@
 // When a training step may take its gradients from the backward pass the compiler derived
-// (`lossAndGradients`, emitted for chains of dense layers) instead of tfjs's gradient tape, and
-// the step that does. The tape stays for everything the derived pass does not cover: custom loss
-// expressions, L1/L2 penalties, and a variable list other than all the model's trainable weights
-// (frozen layers); `fit` falls back to it there, with the same numbers up to float rounding.
+// (`lossAndGradients`, emitted for the chains compiler/codegen/backward.ts covers) instead of
+// tfjs's gradient tape, and the step that does. The tape stays for everything the derived pass does not cover: a custom
+// loss without the derivative the compiler attaches to the ones it emits, L1/L2 penalties, and a
+// variable list other than all the model's trainable weights (frozen layers); `fit` falls back to
+// it there, with the same numbers up to float rounding.
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { LossName, TrainableModel, TrainPlan } from './types.js';
+import type { CustomLoss, LossName, TrainableModel, TrainPlan } from './types.js';
 import { applyGradients, type StepContext } from './step.js';
 
 /** What generated code emits when the compiler derived the model's backward pass. */
@@ -13,14 +14,14 @@ export interface DerivedBackwardModel extends TrainableModel {
   lossAndGradients(
     x: tf.Tensor,
     yTrue: tf.Tensor,
-    loss: LossName,
+    loss: LossName | CustomLoss,
   ): { loss: tf.Scalar; prediction: tf.Tensor; gradients: Record<string, tf.Tensor> };
 }
 
 /** The derived pass, ready for a step: the loss it takes and each variable's weight name. */
 export interface DerivedGradients {
   model: DerivedBackwardModel;
-  loss: LossName;
+  loss: LossName | CustomLoss;
   /** The name in `weights()` of each of the step's variables, by variable name. */
   weightNames: ReadonlyMap<string, string>;
 }
@@ -30,12 +31,24 @@ function hasDerivedBackward(model: TrainableModel): model is DerivedBackwardMode
 }
 
 /**
+ * A custom loss that carries `gradient`, its derivative with respect to `pred` (generated code
+ * wraps each formula from the `.nn` file so; compiler/codegen/loss-derivative.ts writes it).
+ */
+export function withGradient(
+  loss: (y: tf.Tensor, pred: tf.Tensor) => tf.Tensor,
+  gradient: (y: tf.Tensor, pred: tf.Tensor) => tf.Tensor,
+): CustomLoss {
+  return Object.assign(loss, { gradient });
+}
+
+/**
  * The derived pass for this step, or null where the step needs the tape: a model without one, a
- * custom loss, a penalty (its gradient is not in the derived pass), or variables other than
- * exactly the model's trainable weights.
+ * custom loss without its derivative, a penalty (its gradient is not in the derived pass), or
+ * variables other than exactly the model's trainable weights.
  */
 export function derivedGradients(model: TrainableModel, loss: TrainPlan['loss'], context: StepContext): DerivedGradients | null {
-  if (!hasDerivedBackward(model) || typeof loss !== 'string') return null;
+  if (!hasDerivedBackward(model)) return null;
+  if (typeof loss !== 'string' && typeof loss.gradient !== 'function') return null;
   if ((context.l1 || context.l2) && context.penalised.length > 0) return null;
   const trainable = model.weights().filter((w) => w.variable.trainable);
   if (trainable.length !== context.variables.length) return null;

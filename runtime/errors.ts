@@ -14,6 +14,8 @@ export const RUNTIME_ERROR_CODES = {
   noBackend: 'NN4104',
   /** Bad `threads` for the wasm backend, or a different count after wasm has started. */
   badThreads: 'NN4105',
+  /** A synchronous read (dataSync, evaluate) of a tensor on webgpu in Node, which reads asynchronously only. */
+  syncReadOnGpu: 'NN4106',
   /** A table row has the wrong number of columns, or the table is empty or inconsistent. */
   badTable: 'NN4201',
   /** A table cell is not a finite number. */

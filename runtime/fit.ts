@@ -7,7 +7,7 @@ import type { EpochLog, FitOptions, History, MetricName, TableData, TrainableMod
 import { NncRuntimeError, RUNTIME_ERROR_CODES, messageOf } from './errors.js';
 import { tableTensors } from './data.js';
 import { lossFunction, type LossFunction } from './losses.js';
-import { confusionMatrix, metricFunction, metricView, type MetricFunction, type MetricView } from './metrics.js';
+import { confusionClasses, countConfusion, metricFunction, metricView, type MetricFunction, type MetricView } from './metrics.js';
 import { createOptimizer, learningRateOf, scheduledRate, setLearningRate } from './optimizers.js';
 import { loadRunState, saveRunState, type RunState } from './resume.js';
 import { trainStep, type StepContext } from './step.js';
@@ -71,20 +71,29 @@ function rowsOf(t: tf.Tensor, start: number, size: number, whole: boolean): tf.T
   return whole ? t : tf.slice(t, [start, 0], [size, -1]);
 }
 
+/** What an evaluation reads back: each chunk's mean loss and its row count, then each metric. */
+interface EvaluationScalars {
+  losses: tf.Tensor[];
+  sizes: number[];
+  metrics: tf.Tensor[];
+}
+
 /**
  * Mean loss over all rows, in chunks, with `training = false`; the metrics on all the predictions
- * at once, so that precision, recall, F1 and R² are exact over the set, not means of chunks.
+ * at once, so that precision, recall, F1 and R² are exact over the set, not means of chunks. The
+ * scalars are read by the caller: synchronously in `evaluate`, asynchronously in `fit`, because a
+ * GPU backend in Node (webgpu) can only read tensors back asynchronously.
  */
-function evaluateTensors(
+function evaluationScalars(
   model: TrainableModel,
   x: tf.Tensor2D,
   y: tf.Tensor2D,
   lossFn: LossFunction,
   metrics: readonly NamedMetric[],
-  view: MetricView = (yb, pred) => [yb, pred],
-): Record<string, number> {
+  view: MetricView,
+): EvaluationScalars {
   const n = x.shape[0];
-  let lossSum = 0;
+  const scalars: EvaluationScalars = { losses: [], sizes: [], metrics: [] };
   const predictions: tf.Tensor[] = [];
   try {
     for (let start = 0; start < n; start += EVAL_CHUNK) {
@@ -96,24 +105,71 @@ function evaluateTensors(
         const p = model.forward(xb, false);
         return [lossFn(yb, p), p];
       });
-      lossSum += loss.dataSync()[0] * size;
-      loss.dispose();
+      scalars.losses.push(loss);
+      scalars.sizes.push(size);
       predictions.push(pred);
     }
-    const out: Record<string, number> = { loss: lossSum / n };
-    if (metrics.length === 0) return out;
-    const values = tf.tidy(() => {
-      const all = predictions.length === 1 ? predictions[0]! : tf.concat(predictions, 0);
-      const [yv, pv] = view(y, all);
-      return metrics.map(([, fn]) => fn(yv, pv));
-    });
-    metrics.forEach(([name], i) => {
-      out[name] = values[i]!.dataSync()[0];
-      values[i]!.dispose();
-    });
-    return out;
+    if (metrics.length > 0) {
+      scalars.metrics = tf.tidy(() => {
+        const all = predictions.length === 1 ? predictions[0]! : tf.concat(predictions, 0);
+        const [yv, pv] = view(y, all);
+        return metrics.map(([, fn]) => fn(yv, pv));
+      });
+    }
+    return scalars;
+  } catch (error) {
+    tf.dispose(scalars.losses);
+    throw error;
   } finally {
     tf.dispose(predictions);
+  }
+}
+
+/** The loss (weighted by chunk size, summed in the order of the rows) and the metrics, by name. */
+function evaluationLogs(scalars: EvaluationScalars, metrics: readonly NamedMetric[], losses: number[], values: number[]): Record<string, number> {
+  let lossSum = 0;
+  losses.forEach((loss, i) => {
+    lossSum += loss * scalars.sizes[i]!;
+  });
+  const out: Record<string, number> = { loss: lossSum / scalars.sizes.reduce((a, b) => a + b, 0) };
+  metrics.forEach(([name], i) => {
+    out[name] = values[i]!;
+  });
+  return out;
+}
+
+function evaluateTensors(
+  model: TrainableModel,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  lossFn: LossFunction,
+  metrics: readonly NamedMetric[],
+  view: MetricView = (yb, pred) => [yb, pred],
+): Record<string, number> {
+  const scalars = evaluationScalars(model, x, y, lossFn, metrics, view);
+  try {
+    const read = (t: tf.Tensor) => t.dataSync()[0]!;
+    return evaluationLogs(scalars, metrics, scalars.losses.map(read), scalars.metrics.map(read));
+  } finally {
+    tf.dispose([...scalars.losses, ...scalars.metrics]);
+  }
+}
+
+async function evaluateTensorsAsync(
+  model: TrainableModel,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  lossFn: LossFunction,
+  metrics: readonly NamedMetric[],
+  view: MetricView,
+): Promise<Record<string, number>> {
+  const scalars = evaluationScalars(model, x, y, lossFn, metrics, view);
+  try {
+    const read = async (t: tf.Tensor) => (await t.data())[0]!;
+    const [losses, values] = await Promise.all([Promise.all(scalars.losses.map(read)), Promise.all(scalars.metrics.map(read))]);
+    return evaluationLogs(scalars, metrics, losses, values);
+  } finally {
+    tf.dispose([...scalars.losses, ...scalars.metrics]);
   }
 }
 
@@ -305,7 +361,7 @@ export async function fit(
         logs[name] = sums[i + 1] / n;
       });
       if (validation) {
-        const measuredOnHoldout = measure(model, validation, lossFn, metrics, view, 'Evaluating the held-out rows');
+        const measuredOnHoldout = await measure(model, validation, lossFn, metrics, view, 'Evaluating the held-out rows');
         for (const [key, value] of Object.entries(measuredOnHoldout)) logs[`val_${key}`] = value;
       }
       const log: EpochLog = { epoch, epochs: plan.epochs, steps, logs };
@@ -334,13 +390,13 @@ export async function fit(
       }
       if (stoppedEarly !== undefined || interrupted) break;
     }
-    const final = measure(model, { x, y }, lossFn, metrics, view, 'Evaluating the model after training');
+    const final = await measure(model, { x, y }, lossFn, metrics, view, 'Evaluating the model after training');
     if (validation) {
-      for (const [key, value] of Object.entries(measure(model, validation, lossFn, metrics, view, 'Evaluating the held-out rows'))) final[`val_${key}`] = value;
+      for (const [key, value] of Object.entries(await measure(model, validation, lossFn, metrics, view, 'Evaluating the held-out rows'))) final[`val_${key}`] = value;
     }
     const history: History = { epochs, final };
     if (stoppedEarly !== undefined) history.stoppedEarly = stoppedEarly;
-    if (isClassifier(plan)) history.confusion = confusionOf(model, validation ?? { x, y }, view);
+    if (isClassifier(plan)) history.confusion = await confusionOf(model, validation ?? { x, y }, view);
     return history;
   } finally {
     progress.stop();
@@ -351,16 +407,16 @@ export async function fit(
     validation?.y.dispose();
   }
 
-  function measure(
+  async function measure(
     m: TrainableModel,
     set: { x: tf.Tensor2D; y: tf.Tensor2D },
     fn: LossFunction,
     named: readonly NamedMetric[],
     v: MetricView,
     what: string,
-  ): Record<string, number> {
+  ): Promise<Record<string, number>> {
     try {
-      return evaluateTensors(m, set.x, set.y, fn, named, v);
+      return await evaluateTensorsAsync(m, set.x, set.y, fn, named, v);
     } catch (error) {
       throw wrapFailure(error, `${what} of '${m.modelName}'`);
     }
@@ -411,11 +467,14 @@ function trainingSets(data: TableData, plan: TrainPlan, validationData: TableDat
 }
 
 /** Predictions and labels of a set as the confusion matrix of the classes. */
-function confusionOf(model: TrainableModel, set: { x: tf.Tensor2D; y: tf.Tensor2D }, view: MetricView): number[][] {
-  const [yv, pv] = tf.tidy(() => view(set.y, model.forward(set.x, false)));
+async function confusionOf(model: TrainableModel, set: { x: tf.Tensor2D; y: tf.Tensor2D }, view: MetricView): Promise<number[][]> {
+  const { classes, trueClasses, predicted } = tf.tidy(() => {
+    const [yv, pv] = view(set.y, model.forward(set.x, false));
+    return confusionClasses(yv, pv);
+  });
   try {
-    return confusionMatrix(yv, pv);
+    return countConfusion(classes, await trueClasses.data(), await predicted.data());
   } finally {
-    tf.dispose([yv, pv]);
+    tf.dispose([trueClasses, predicted]);
   }
 }

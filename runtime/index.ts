@@ -27,7 +27,23 @@ export {
   type InitializerName,
 } from './initializers.js';
 export { step, elu, leakyRelu } from './activations.js';
-export { dropout, seedDropout, batchNormTraining, layerNorm } from './layers.js';
+export { dropout, dropoutMask, seedDropout, batchNormTraining, layerNorm } from './layers.js';
+export {
+  conv2dKernelGradient,
+  conv2dInputGradient,
+  conv2dTransposeKernelGradient,
+  conv2dTransposeInputGradient,
+  conv1dKernelGradient,
+  conv1dInputGradient,
+  maxPool2dGradient,
+  avgPool2dGradient,
+  maxPool1dGradient,
+  avgPool1dGradient,
+  globalMaxPoolGradient,
+  globalAvgPoolGradient,
+  upSamplingGradient,
+  type DerivedLayerActivation,
+} from './kernels/derived-backward.js';
 export { simpleRnn, lstm, gru, concatDirections, type RecurrentOptions } from './recurrent.js';
 export {
   multiHeadSelfAttention,
@@ -64,6 +80,7 @@ export { loadData, resolveData, type LoadDataOptions } from './load-data.js';
 export { parseCsv, parseJsonRecords, type TabularResult, type TabularProblem } from './tabular.js';
 export { saveRunState, loadRunState, LATEST_FILE, type RunState } from './resume.js';
 export { trainStep, penalty, type StepContext } from './step.js';
+export { withGradient } from './derived-step.js';
 export { loadLayerWeights, layerOf, isFrozen } from './transfer.js';
 export { fitSteps, against } from './steps.js';
 export { fit, evaluate, DEFAULT_SEED } from './fit.js';

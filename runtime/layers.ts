@@ -13,15 +13,25 @@ export function seedDropout(seed: number): void {
 }
 
 /**
+ * The scaled mask inverted dropout multiplies by: 1 / (1 - rate) where a value is kept, 0 where
+ * it is dropped, drawn from the dropout stream. The backward pass the compiler derives multiplies
+ * by the same mask, and both it and the tape's forward pass draw through here, so a training run
+ * gives the same numbers whichever pass computes its gradients.
+ */
+export function dropoutMask(shape: readonly number[], rate: number): tf.Tensor {
+  const keep = 1 - rate;
+  const mask = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  for (let i = 0; i < mask.length; i++) mask[i] = dropoutRng.next() < keep ? 1 / keep : 0;
+  return tf.tensor(mask, [...shape], 'float32');
+}
+
+/**
  * Inverted dropout: zeroes each value with probability `rate` and scales the rest by
  * 1 / (1 - rate), so that the expected value is unchanged and inference needs no scaling.
  */
 export function dropout(x: tf.Tensor, rate: number): tf.Tensor {
   if (rate <= 0) return x;
-  const keep = 1 - rate;
-  const mask = new Float32Array(x.size);
-  for (let i = 0; i < mask.length; i++) mask[i] = dropoutRng.next() < keep ? 1 / keep : 0;
-  return tf.mul(x, tf.tensor(mask, x.shape, 'float32'));
+  return tf.mul(x, dropoutMask(x.shape, rate));
 }
 
 /**

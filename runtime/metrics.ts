@@ -90,19 +90,33 @@ export function r2(yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
 
 /** counts[true][predicted] over the rows: classes by argmax, or by > 0.5 for one output column. */
 export function confusionMatrix(yTrue: tf.Tensor, yPred: tf.Tensor): number[][] {
+  const { classes, trueClasses, predicted } = confusionClasses(yTrue, yPred);
+  try {
+    return countConfusion(classes, trueClasses.dataSync(), predicted.dataSync());
+  } finally {
+    tf.dispose([trueClasses, predicted]);
+  }
+}
+
+/**
+ * The class of every row, true and predicted, as int32 tensors the caller reads and disposes:
+ * `fit` reads them asynchronously (webgpu in Node cannot read synchronously).
+ */
+export function confusionClasses(yTrue: tf.Tensor, yPred: tf.Tensor): { classes: number; trueClasses: tf.Tensor; predicted: tf.Tensor } {
   assertSameShape(yTrue, yPred);
   const columns = yPred.shape[yPred.rank - 1] ?? 1;
   const classes = columns === 1 ? 2 : columns;
-  const [t, p] = tf.tidy(() => {
+  const [trueClasses, predicted] = tf.tidy(() => {
     const flat = (x: tf.Tensor) => tf.reshape(x, [-1, columns]);
     return columns === 1
       ? [tf.cast(tf.greater(flat(yTrue), 0.5), 'int32'), tf.cast(tf.greater(flat(yPred), 0.5), 'int32')]
       : [tf.argMax(flat(yTrue), -1), tf.argMax(flat(yPred), -1)];
   });
-  const trueClasses = t.dataSync();
-  const predicted = p.dataSync();
-  t.dispose();
-  p.dispose();
+  return { classes, trueClasses: trueClasses!, predicted: predicted! };
+}
+
+/** counts[true][predicted] from the classes of the rows. */
+export function countConfusion(classes: number, trueClasses: ArrayLike<number>, predicted: ArrayLike<number>): number[][] {
   const counts = Array.from({ length: classes }, () => new Array<number>(classes).fill(0));
   for (let i = 0; i < trueClasses.length; i++) counts[trueClasses[i]!]![predicted[i]!]! += 1;
   return counts;

@@ -79,7 +79,7 @@ export async function saveRunState(dir: string, model: TrainableModel, optimizer
     await saveWeights(model, target);
     await writeAtomically(fs, path.join(target, OPTIMIZER_DATA), bytes);
     const products = adamProducts(optimizer);
-    const betaProducts = products ? [products.accBeta1.dataSync()[0]!, products.accBeta2.dataSync()[0]!] : undefined;
+    const betaProducts = products ? [(await products.accBeta1.data())[0]!, (await products.accBeta2.data())[0]!] : undefined;
     await writeAtomically(fs, path.join(target, OPTIMIZER_MANIFEST), JSON.stringify({ slots: specs, ...(betaProducts ? { betaProducts } : {}) }));
     await writeAtomically(fs, path.join(target, STATE_FILE), JSON.stringify({ format: 'nnc-run-state', version: 1, ...state }));
     await writeAtomically(fs, path.join(dir, LATEST_FILE), JSON.stringify({ folder }));

@@ -16,8 +16,14 @@ export type LossName =
   | 'sparse_categorical_crossentropy'
   | 'sparse_categorical_crossentropy_from_logits';
 
-/** A loss written in the `.nn` file as an expression over `pred` and `y`; returns a scalar. */
-export type CustomLoss = (y: tf.Tensor, pred: tf.Tensor) => tf.Tensor;
+/**
+ * A loss written in the `.nn` file as an expression over `pred` and `y`; returns a scalar. The
+ * compiler attaches `gradient`, dL/dpred (pred's shape), which the derived backward pass uses
+ * instead of a gradient tape; a loss without one trains through the tape.
+ */
+export type CustomLoss = ((y: tf.Tensor, pred: tf.Tensor) => tf.Tensor) & {
+  gradient?: (y: tf.Tensor, pred: tf.Tensor) => tf.Tensor;
+};
 
 export type OptimizerName = 'sgd' | 'momentum' | 'adam' | 'rmsprop' | 'adamw';
 

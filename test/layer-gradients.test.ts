@@ -78,8 +78,9 @@ const CASES: Record<string, Case> = {
   transformer_decoder: one([2, 5, 8], 'transformer_decoder(2, 16)'),
 };
 
-interface Generated extends TrainableModel {
+interface Generated extends Omit<TrainableModel, 'forward'> {
   forward?(x: tf.Tensor, training?: boolean): tf.Tensor;
+  dispose(): void;
   forwardAll?(inputs: Record<string, tf.Tensor>, training?: boolean): Record<string, tf.Tensor>;
   lossAndGradients?(x: tf.Tensor, y: tf.Tensor, loss: LossName): { loss: tf.Scalar; gradients: Record<string, tf.Tensor> };
 }

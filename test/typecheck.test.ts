@@ -3,7 +3,7 @@
 // `pretest`), resolved as an app would: `nnc/runtime` through the package's exports.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { typeErrors } from './helpers/typecheck.js';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../compiler/compile.js';
 
@@ -29,24 +29,7 @@ describe('generated code type-checks', () => {
       files.push(file);
     }
     expect(files.length).toBeGreaterThanOrEqual(3);
-    const program = ts.createProgram(files, {
-      strict: true,
-      noEmit: true,
-      noUnusedLocals: true,
-      noUnusedParameters: true,
-      noImplicitReturns: true,
-      noImplicitOverride: true,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-      types: ['node'],
-      skipLibCheck: true,
-    });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
-      const where = d.file ? `${d.file.fileName}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
-      return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-    });
+    const diagnostics = typeErrors(files);
     expect(diagnostics).toEqual([]);
   });
 });

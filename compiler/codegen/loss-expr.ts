@@ -1,8 +1,11 @@
 // A custom loss (already checked by compiler/check/custom-loss.ts) as a TypeScript arrow function
 // over tfjs ops. `abs` is the runtime's, whose gradient at 0 is 0 (tfjs' own gives −1 there).
+// In a plan it carries its derivative dL/dpred (loss-derivative.ts) through `rt.withGradient`.
 import type { Expr } from '../syntax/ast.js';
 import { num } from '../layers/activations.js';
 import type { RuntimeImports } from './imports.js';
+import { emitLossGradient } from './loss-derivative.js';
+import type { CodeWriter } from './writer.js';
 
 const unary: Record<string, (a: string, rt: RuntimeImports) => string> = {
   mean: (a) => `tf.mean(${a})`,
@@ -53,7 +56,32 @@ export function emitCustomLoss(e: Expr, rt: RuntimeImports): string {
     else if (x.kind === 'call') x.args.forEach((a) => visit(a.value));
   };
   visit(e);
-  // Unused parameters get a leading `_`, which `--noUnusedParameters` allows.
-  const param = (name: string) => (used.has(name) ? name : `_${name}`);
-  return `(${param('y')}: tf.Tensor, ${param('pred')}: tf.Tensor): tf.Tensor => ${emit(e, rt)}`;
+  return `${parameters(used.has('y'), used.has('pred'))}: tf.Tensor => ${emit(e, rt)}`;
+}
+
+/** Unused parameters get a leading `_`, which `--noUnusedParameters` allows. */
+function parameters(y: boolean, pred: boolean): string {
+  return `(${y ? 'y' : '_y'}: tf.Tensor, ${pred ? 'pred' : '_pred'}: tf.Tensor)`;
+}
+
+/**
+ * Writes the plan's `loss:` property: `rt.withGradient(loss, gradient)`, the loss as
+ * `emitCustomLoss` writes it and its derivative with respect to `pred`, which the backward pass the
+ * compiler derives uses in place of a gradient tape.
+ */
+export function emitCustomLossWithGradient(e: Expr, w: CodeWriter, rt: RuntimeImports): void {
+  const gradient = emitLossGradient(e);
+  const head = `${parameters(gradient.uses.y, gradient.uses.pred)}: tf.Tensor =>`;
+  w.block(`loss: ${rt.use('withGradient')}(`, () => {
+    w.line(`${emitCustomLoss(e, rt)},`);
+    w.line('// dL/dpred, differentiated by nnc from the formula.');
+    if (gradient.consts.length === 0) {
+      w.line(`${head} ${gradient.result},`);
+      return;
+    }
+    w.block(`${head} {`, () => {
+      gradient.consts.forEach((c) => w.line(c));
+      w.line(`return ${gradient.result};`);
+    }, '},');
+  }, '),');
 }

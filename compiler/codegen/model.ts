@@ -89,11 +89,12 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
         }, '};');
     });
     w.line();
-    const emitBody = () => {
+    // `replace` lets the derived backward pass write a layer its own way (dropout keeps its mask).
+    const emitBody = (replace?: (node: LayerNode) => string | undefined) => {
       if (owners.length > 0) w.line(`const p = this.params;`);
       for (const node of model.nodes) {
         const owner = weightOwner(model, node);
-        const expr = node.def.emit({
+        const expr = replace?.(node) ?? node.def.emit({
           input: node.input.id,
           inputs: node.inputs.map((i) => i.id),
           args: node.args,

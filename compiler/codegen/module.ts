@@ -3,7 +3,7 @@
 // program gives byte-identical text.
 import type { DataSpec } from '../../runtime/types.js';
 import type { DataIR, ProgramIR, TrainIR } from '../ir.js';
-import { emitCustomLoss } from './loss-expr.js';
+import { emitCustomLossWithGradient } from './loss-expr.js';
 import { emitStepTraining } from './steps.js';
 import { num } from '../layers/activations.js';
 import { Scope } from '../names.js';
@@ -112,7 +112,8 @@ function emitTraining(train: TrainIR, className: string, dataName: string, scope
   const { plan } = train;
   w.line(`/** How \`train ${commentText(train.model)} on ${commentText(train.data)}\` trains. */`);
   w.block(`export const ${planName}: ${rt.useType('TrainPlan')} = {`, () => {
-    w.line(`loss: ${typeof plan.loss === 'string' ? str(plan.loss) : emitCustomLoss(plan.loss.expr, rt)},`);
+    if (typeof plan.loss === 'string') w.line(`loss: ${str(plan.loss)},`);
+    else emitCustomLossWithGradient(plan.loss.expr, w, rt);
     const opt = Object.entries(plan.optimizer).map(([k, v]) => `${k}: ${typeof v === 'string' ? str(v) : typeof v === 'number' ? num(v) : String(v)}`);
     w.line(`optimizer: { ${opt.join(', ')} },`);
     w.line(`batch: ${plan.batch === 'full' ? str('full') : plan.batch},`);

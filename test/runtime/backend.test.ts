@@ -11,6 +11,7 @@ import {
   type TableData,
   type TrainPlan,
 } from '../../runtime/index.js';
+import { isSoftwareAdapter, prepareWebGpu } from '../../runtime/webgpu.js';
 import { TinyDense } from './helpers.js';
 
 describe('useBackend', () => {
@@ -18,13 +19,75 @@ describe('useBackend', () => {
     expect(currentBackend()).toBeNull();
   });
 
-  it('rejects webgpu where it is absent with a message naming what to install, wasm and cpu', async () => {
-    // The webgpu packages are optional and not installed here (see docs/performance.md).
-    const error = await useBackend('webgpu').catch((e: unknown) => e);
+  it('rejects webgpu where no adapter answers, naming the route, Mesa, wasm and cpu, and registers nothing', async () => {
+    // A Dawn backend this platform cannot have: the adapter request answers null, as on a machine
+    // without a GPU and without Mesa. (Where one exists, test/webgpu-parity.test.ts uses it.)
+    const flags = process.platform === 'win32' ? 'backend=metal' : 'backend=d3d12';
+    const saved = process.env['NNC_WEBGPU_FLAGS'];
+    process.env['NNC_WEBGPU_FLAGS'] = flags;
+    try {
+      const error = await useBackend('webgpu').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NncRuntimeError);
+      expect((error as NncRuntimeError).code).toBe('NN4102');
+      expect((error as Error).message).toBe(
+        `The 'webgpu' backend found no WebGPU adapter with NNC_WEBGPU_FLAGS=${flags}. Without a GPU, install Mesa ` +
+          '(Debian: `apt-get install libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri`; see docs/performance.md); ' +
+          "use 'wasm' (the fast CPU backend) or 'cpu' (the reference backend).",
+      );
+    } finally {
+      if (saved === undefined) delete process.env['NNC_WEBGPU_FLAGS'];
+      else process.env['NNC_WEBGPU_FLAGS'] = saved;
+    }
+    expect(currentBackend()).toBeNull();
+    // Neither tfjs's backend (it would become the default) nor a navigator.gpu is left behind.
+    expect(tf.findBackendFactory('webgpu')).toBeNull();
+    expect((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu).toBeUndefined();
+  });
+
+  it('names the npm packages to install when webgpu is asked for without them', async () => {
+    const missing = async (specifier: string) => {
+      throw Object.assign(new Error(`Cannot find package '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+    };
+    const error = await prepareWebGpu({ importPackage: missing, env: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NncRuntimeError);
     expect((error as NncRuntimeError).code).toBe('NN4102');
-    expect((error as Error).message).toMatch(/'webgpu' backend needs .*`webgpu`.*'wasm'.*'cpu'/);
-    expect(currentBackend()).toBeNull();
+    expect((error as Error).message).toBe(
+      "The 'webgpu' backend needs the npm packages `webgpu` and `@tensorflow/tfjs-backend-webgpu` in Node, and they are not installed; " +
+        "use 'wasm' (the fast CPU backend) or 'cpu' (the reference backend).",
+    );
+  });
+
+  it("asks Dawn for the GPU first, then Mesa's OpenGL ES in compatibility mode, or only for NNC_WEBGPU_FLAGS", async () => {
+    const asked: Array<{ flags: string[]; options: unknown }> = [];
+    const dawn = {
+      globals: {},
+      create: (flags: string[]) => ({
+        requestAdapter: async (options?: unknown) => {
+          asked.push({ flags, options });
+          return null;
+        },
+      }),
+    };
+    const importPackage = async (specifier: string) => {
+      if (specifier === 'webgpu') return dawn;
+      throw new Error('the backend must not load without an adapter');
+    };
+    const env: Record<string, string | undefined> = {};
+    await expect(prepareWebGpu({ importPackage, env })).rejects.toMatchObject({
+      code: 'NN4102',
+      message: expect.stringMatching(/^The 'webgpu' backend found no WebGPU adapter on the GPU or on Mesa's OpenGL ES \(llvmpipe\)\./),
+    });
+    expect(asked).toEqual([
+      { flags: [], options: {} },
+      { flags: ['backend=opengles'], options: { featureLevel: 'compatibility' } },
+    ]);
+    // EGL needs no display this way; a value already set is the user's and stays.
+    expect(env['EGL_PLATFORM']).toBe('surfaceless');
+    asked.length = 0;
+    const given = { NNC_WEBGPU_FLAGS: 'backend=vulkan, adapter=SwiftShader', EGL_PLATFORM: 'x11' };
+    await expect(prepareWebGpu({ importPackage, env: given })).rejects.toMatchObject({ code: 'NN4102' });
+    expect(asked).toEqual([{ flags: ['backend=vulkan', 'adapter=SwiftShader'], options: {} }]);
+    expect(given.EGL_PLATFORM).toBe('x11');
   });
 
   it('rejects an unknown name', async () => {
@@ -78,5 +141,16 @@ describe('useBackend', () => {
       expect(Math.abs(wasm.history.epochs[e].logs.loss - cpu.history.epochs[e].logs.loss)).toBeLessThan(1e-4);
     }
     expect(Math.abs(wasm.history.final.loss - cpu.history.final.loss)).toBeLessThan(1e-4);
+  });
+});
+
+describe('software WebGPU adapters', () => {
+  it('are told from GPUs by name, so the benchmark never times one', () => {
+    for (const name of ['llvmpipe-llvm-15-0-6-256-bits-, OpenGL ES 3.2 Mesa 22.3.6', 'SwiftShader Device (Subzero)', 'lavapipe', 'softpipe']) {
+      expect(isSoftwareAdapter(name), name).toBe(true);
+    }
+    for (const name of ['NVIDIA GeForce RTX 4090', 'AMD Radeon Pro 5500M', 'Apple M2', 'Intel(R) Iris(R) Xe Graphics']) {
+      expect(isSoftwareAdapter(name), name).toBe(false);
+    }
   });
 });

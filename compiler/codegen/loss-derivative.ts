@@ -1,0 +1,354 @@
+// The derivative dL/dpred of a custom loss (a formula over `pred` and `y`, already checked by
+// compiler/check/custom-loss.ts), as TypeScript over tfjs ops, so that a training step through the
+// derived backward pass needs no gradient tape even for a loss written in the `.nn` file.
+//
+// Reverse mode over the formula as a graph (equal subformulas merged, so `pred - y` written twice
+// is computed once), with tfjs's own gradient conventions at the kinks so that the result agrees
+// with the tape over the loss loss-expr.ts emits: max's tie goes to its first argument (tfjs'
+// Maximum gradient is dy·[a ≥ b] and dy·[a < b]), min's too (dy·[a ≤ b], dy·[a > b]), clip is the
+// same min(max(v, low), high) composition, and abs has gradient sign(x) (0 at 0) like the
+// runtime's `abs`. Subformulas that do not depend on `pred` get no derivative at all.
+import type { Expr } from '../syntax/ast.js';
+import { num } from '../layers/activations.js';
+
+type Op =
+  | 'pred'
+  | 'y'
+  | 'number'
+  | 'neg'
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'mean'
+  | 'sum'
+  | 'abs'
+  | 'square'
+  | 'sqrt'
+  | 'log'
+  | 'exp'
+  | 'sigmoid'
+  | 'softplus'
+  | 'max'
+  | 'min';
+
+/** A subformula; `args` were created before it, so creation order is a topological order. */
+interface Node {
+  readonly op: Op;
+  readonly args: readonly Node[];
+  /** The constant of a `number` node. */
+  readonly constant: number;
+  /** One value per element of `pred` (and `y`), rather than one number. */
+  readonly elements: boolean;
+  readonly onPred: boolean;
+  readonly index: number;
+}
+
+const UNARY_CALLS = new Set<Op>(['mean', 'sum', 'abs', 'square', 'sqrt', 'log', 'exp', 'sigmoid', 'softplus']);
+const BINARY_OPS = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const;
+
+class Graph {
+  readonly nodes: Node[] = [];
+  private readonly byKey = new Map<string, Node>();
+
+  node(op: Op, args: Node[], constant = 0): Node {
+    const key = op === 'number' ? `number ${num(constant)}` : `${op}(${args.map((a) => a.index).join(',')})`;
+    const known = this.byKey.get(key);
+    if (known) return known;
+    const reduces = op === 'mean' || op === 'sum';
+    const node: Node = {
+      op,
+      args,
+      constant,
+      elements: op === 'pred' || op === 'y' || (!reduces && args.some((a) => a.elements)),
+      onPred: op === 'pred' || args.some((a) => a.onPred),
+      index: this.nodes.length,
+    };
+    this.nodes.push(node);
+    this.byKey.set(key, node);
+    return node;
+  }
+
+  fromExpr(e: Expr): Node {
+    switch (e.kind) {
+      case 'number':
+        return this.node('number', [], e.value);
+      case 'name':
+        return this.node(e.name === 'pred' ? 'pred' : 'y', []);
+      case 'unary':
+        return this.node('neg', [this.fromExpr(e.operand)]);
+      case 'binary':
+        return this.node(BINARY_OPS[e.op], [this.fromExpr(e.left), this.fromExpr(e.right)]);
+      case 'call': {
+        const args = e.args.map((a) => this.fromExpr(a.value));
+        const name = e.callee.name;
+        if (name === 'max' || name === 'min') return this.node(name, args);
+        // As loss-expr emits it, so that the ties at the bounds follow the same rules.
+        if (name === 'clip') return this.node('min', [this.node('max', [args[0]!, args[1]!]), args[2]!]);
+        if (!UNARY_CALLS.has(name as Op)) throw new Error(`unchecked loss function ${name}`);
+        return this.node(name as Op, args);
+      }
+      default:
+        throw new Error(`unchecked loss expression ${e.kind}`);
+    }
+  }
+}
+
+/**
+ * A piece of the emitted code. Terms are shared by identity: one used twice is emitted once, as a
+ * `const`. `scale` is a plain JS number, coef · pred.size^power (the only sizes a derivative needs
+ * are pred's: `y` has its shape), which tfjs ops take in place of a tensor.
+ */
+type Term =
+  | { t: 'scale'; coef: number; power: number }
+  | { t: 'param'; name: 'pred' | 'y' }
+  | { t: 'call'; fn: string; args: Term[]; elements: boolean }
+  | { t: 'mask'; cmp: 'greaterEqual' | 'less' | 'lessEqual' | 'greater'; a: Term; b: Term; elements: boolean };
+
+const scale = (coef: number, power = 0): Term => ({ t: 'scale', coef, power });
+const isScale = (x: Term): x is Extract<Term, { t: 'scale' }> => x.t === 'scale';
+const isConstant = (x: Term, c: number) => isScale(x) && x.power === 0 && x.coef === c;
+const elementsOf = (x: Term): boolean => (x.t === 'param' ? true : x.t === 'call' || x.t === 'mask' ? x.elements : false);
+const call = (fn: string, args: Term[], elements = args.some(elementsOf)): Term => ({ t: 'call', fn, args, elements });
+
+function add(a: Term, b: Term): Term {
+  if (isConstant(a, 0)) return b;
+  if (isConstant(b, 0)) return a;
+  if (isScale(a) && isScale(b) && a.power === b.power) return scale(a.coef + b.coef, a.power);
+  return call('add', [a, b]);
+}
+
+function sub(a: Term, b: Term): Term {
+  if (isConstant(b, 0)) return a;
+  if (isScale(a) && isScale(b) && a.power === b.power) return scale(a.coef - b.coef, a.power);
+  return call('sub', [a, b]);
+}
+
+function mul(a: Term, b: Term): Term {
+  if (isConstant(a, 1)) return b;
+  if (isConstant(b, 1)) return a;
+  if (isScale(a) && isScale(b)) return scale(a.coef * b.coef, a.power + b.power);
+  if (isScale(a) || isScale(b)) {
+    // Numbers gather into one factor, written last: tf.mul(x, 2 / pred.size).
+    const [k, x] = isScale(a) ? [a, b] : [b, a as Term];
+    const factor = scaledBy(x);
+    return factor ? mul(factor.x, mul(k, factor.k)) : call('mul', [x, k]);
+  }
+  return call('mul', [a, b]);
+}
+
+/** x as (term) · (number), when it is one. */
+function scaledBy(x: Term): { x: Term; k: Term } | null {
+  if (x.t !== 'call' || x.fn !== 'mul') return null;
+  const [p, q] = x.args as [Term, Term];
+  return isScale(q) ? { x: p, k: q } : isScale(p) ? { x: q, k: p } : null;
+}
+
+function div(a: Term, b: Term): Term {
+  if (isConstant(b, 1)) return a;
+  if (isScale(a) && isScale(b) && b.coef !== 0) return scale(a.coef / b.coef, a.power - b.power);
+  return call('div', [a, b]);
+}
+
+function neg(a: Term): Term {
+  if (isScale(a)) return scale(-a.coef, a.power);
+  const factor = scaledBy(a);
+  if (factor) return mul(factor.x, neg(factor.k));
+  // −(p / q) as (−p) / q where p takes the sign for free.
+  if (a.t === 'call' && a.fn === 'div' && (isScale(a.args[0]!) || scaledBy(a.args[0]!))) return div(neg(a.args[0]!), a.args[1]!);
+  return call('neg', [a]);
+}
+
+const mask = (cmp: Extract<Term, { t: 'mask' }>['cmp'], a: Term, b: Term): Term => ({ t: 'mask', cmp, a, b, elements: elementsOf(a) || elementsOf(b) });
+
+/** Each node's value as a term, made once per node so that every use shares it. */
+class Values {
+  private readonly terms = new Map<Node, Term>();
+  readonly all = new Set<Term>();
+
+  of(n: Node): Term {
+    const known = this.terms.get(n);
+    if (known) return known;
+    const [a, b] = n.args.map((x) => this.of(x));
+    let term: Term;
+    switch (n.op) {
+      case 'pred':
+      case 'y':
+        term = { t: 'param', name: n.op };
+        break;
+      case 'number':
+        term = scale(n.constant);
+        break;
+      case 'neg':
+        term = neg(a!);
+        break;
+      case 'add':
+        term = add(a!, b!);
+        break;
+      case 'sub':
+        term = sub(a!, b!);
+        break;
+      case 'mul':
+        term = mul(a!, b!);
+        break;
+      case 'div':
+        term = div(a!, b!);
+        break;
+      case 'mean':
+      case 'sum':
+        term = call(n.op, [a!], false);
+        break;
+      case 'max':
+        term = call('maximum', [a!, b!]);
+        break;
+      case 'min':
+        term = call('minimum', [a!, b!]);
+        break;
+      default:
+        term = call(n.op, [a!]);
+    }
+    this.terms.set(n, term);
+    this.all.add(term);
+    return term;
+  }
+}
+
+/** What flows into `child` from `g`, the part of `parent`'s adjoint it contributes. */
+function intoChild(parent: Node, child: Node, g: Term): Term {
+  if (child.elements || !parent.elements) return g;
+  // A number broadcast over pred's shape collects the adjoint of every element.
+  return elementsOf(g) ? call('sum', [g], false) : mul(g, scale(1, 1));
+}
+
+/** The local rule of each operation: the adjoint of each of `n`'s arguments, given `n`'s adjoint g. */
+function argumentAdjoints(n: Node, g: Term, values: Values): Term[] {
+  const v = () => values.of(n);
+  const arg = (i: number) => values.of(n.args[i]!);
+  switch (n.op) {
+    case 'pred':
+    case 'y':
+    case 'number':
+      return [];
+    case 'neg':
+      return [neg(g)];
+    case 'add':
+      return [g, g];
+    case 'sub':
+      return [g, neg(g)];
+    case 'mul':
+      return [mul(g, arg(1)), mul(g, arg(0))];
+    case 'div':
+      // As tfjs: −g·a / b², not −g·(a/b)/b, to round the same way.
+      return [div(g, arg(1)), neg(div(mul(g, arg(0)), call('square', [arg(1)])))];
+    case 'mean':
+      // d mean(u)/du = 1/size(u), and u is pred-shaped (or one number, of size 1).
+      return [n.args[0]!.elements ? mul(g, scale(1, -1)) : g];
+    case 'sum':
+      return [g];
+    case 'abs':
+      return [mul(g, call('sign', [arg(0)]))];
+    case 'square':
+      return [mul(g, mul(arg(0), scale(2)))];
+    case 'sqrt':
+      return [div(g, mul(v(), scale(2)))];
+    case 'log':
+      return [div(g, arg(0))];
+    case 'exp':
+      return [mul(g, v())];
+    case 'sigmoid':
+      return [mul(g, mul(v(), sub(scale(1), v())))];
+    case 'softplus':
+      return [mul(g, call('sigmoid', [arg(0)]))];
+    case 'max':
+      return [mul(g, mask('greaterEqual', arg(0), arg(1))), mul(g, mask('less', arg(0), arg(1)))];
+    case 'min':
+      return [mul(g, mask('lessEqual', arg(0), arg(1))), mul(g, mask('greater', arg(0), arg(1)))];
+  }
+}
+
+/** dL/dpred as a term (null when the loss does not depend on pred), and the value terms. */
+function differentiate(e: Expr): { gradient: Term | null; values: Values } {
+  const graph = new Graph();
+  const root = graph.fromExpr(e);
+  const values = new Values();
+  const adjoints = new Map<Node, Term>();
+  if (root.onPred) adjoints.set(root, scale(1));
+  let gradient: Term | null = null;
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const n = graph.nodes[i]!;
+    const g = adjoints.get(n);
+    if (g === undefined) continue;
+    if (n.op === 'pred') gradient = g;
+    argumentAdjoints(n, g, values).forEach((d, k) => {
+      const child = n.args[k]!;
+      if (!child.onPred) return;
+      const flowing = intoChild(n, child, d);
+      const before = adjoints.get(child);
+      adjoints.set(child, before === undefined ? flowing : add(before, flowing));
+    });
+  }
+  return { gradient, values };
+}
+
+/** The body of `(y, pred) => dL/dpred`: consts, then the returned expression; which parameters it reads. */
+export interface LossGradientCode {
+  consts: string[];
+  result: string;
+  uses: { y: boolean; pred: boolean };
+}
+
+function printScale(x: Extract<Term, { t: 'scale' }>, uses: LossGradientCode['uses']): string {
+  if (x.power === 0) return num(x.coef);
+  uses.pred = true;
+  const size = Math.abs(x.power) === 1 ? 'pred.size' : `pred.size ** ${Math.abs(x.power)}`;
+  if (x.power > 0) return x.coef === 1 ? size : `${num(x.coef)} * ${size}`;
+  return `${num(x.coef)} / ${size}`;
+}
+
+/** dL/dpred of the checked loss `e`, as TypeScript over `tf`, `y` and `pred`. */
+export function emitLossGradient(e: Expr): LossGradientCode {
+  const { gradient, values } = differentiate(e);
+  const uses = { y: false, pred: false };
+  if (gradient === null) {
+    uses.pred = true;
+    return { consts: [], result: 'tf.zerosLike(pred)', uses };
+  }
+  // How often each term is referenced; a call referenced twice becomes a const.
+  const refs = new Map<Term, number>();
+  const count = (x: Term): void => {
+    const seen = refs.get(x) ?? 0;
+    refs.set(x, seen + 1);
+    if (seen > 0) return;
+    if (x.t === 'call') x.args.forEach(count);
+    if (x.t === 'mask') [x.a, x.b].forEach(count);
+  };
+  count(gradient);
+  const consts: string[] = [];
+  const names = new Map<Term, string>();
+  let valueCount = 0;
+  let gradientCount = 0;
+  const print = (x: Term): string => {
+    switch (x.t) {
+      case 'scale':
+        return printScale(x, uses);
+      case 'param':
+        uses[x.name] = true;
+        return x.name;
+    }
+    const known = names.get(x);
+    if (known) return known;
+    const code = x.t === 'call' ? `tf.${x.fn}(${x.args.map(print).join(', ')})` : `tf.cast(tf.${x.cmp}(${print(x.a)}, ${print(x.b)}), 'float32')`;
+    if ((refs.get(x) ?? 0) < 2) return code;
+    const name = values.all.has(x) ? `v${++valueCount}` : `g${++gradientCount}`;
+    consts.push(`const ${name} = ${code};`);
+    names.set(x, name);
+    return name;
+  };
+  let result = print(gradient);
+  if (!elementsOf(gradient)) {
+    // The same slope at every element: give it pred's shape, as the tape does.
+    uses.pred = true;
+    result = isScale(gradient) ? `tf.fill(pred.shape, ${result})` : `tf.broadcastTo(${result}, pred.shape)`;
+  }
+  return { consts, result, uses };
+}
