@@ -36,6 +36,7 @@ export {
   conv1dKernelGradient,
   conv1dInputGradient,
   maxPool2dGradient,
+  sumToChannels,
   avgPool2dGradient,
   maxPool1dGradient,
   avgPool1dGradient,

@@ -172,6 +172,18 @@ model M {
 }
 `;
 
+/** A conv with a bias and no activation under max pooling (its bias gradient summed at the pooled size). */
+const LINEAR_UNDER_POOL = `
+model M {
+  input x: [batch, 8, 8, 2]
+  conv2d(3, 3, padding: same)
+  max_pooling2d(3, strides: 2)
+  conv2d(2, 2, activation: sigmoid)
+  global_max_pooling2d()
+  dense(2)
+}
+`;
+
 describe('the derived backward pass of conv, pooling, reshaping, dropout and activation layers agrees with tf.grads', () => {
   const cases: [string, string, number[], number[], LossName][] = [
     ['the benchmark CNN (12×12, dropout, softmax + cross-entropy)', SMALL_MNIST_CNN, [5, 12, 12, 1], [5, 3], 'categorical_crossentropy'],
@@ -180,6 +192,7 @@ describe('the derived backward pass of conv, pooling, reshaping, dropout and act
     ['a conv output layer with leaky_relu and mse', CONV_OUTPUT, [3, 7, 7, 1], [3, 4, 4, 2], 'mse'],
     ['transposed convolutions and global average pooling', TRANSPOSED, [4, 3, 3, 2], [4, 3], 'categorical_crossentropy'],
     ['2-D upsampling', UPSAMPLING, [3, 3, 2, 2], [3, 2], 'mse'],
+    ['linear and sigmoid convs under max pooling', LINEAR_UNDER_POOL, [4, 8, 8, 2], [4, 2], 'mse'],
   ];
   for (const [name, source, inputShape, outputShape, loss] of cases) {
     for (const backend of ['cpu', 'wasm'] as const) {
@@ -209,7 +222,7 @@ describe('which models the derived pass covers', () => {
   const obstacle = (source: string) => derivedBackwardObstacle(compile(source, { emit: false }).program.models[0]!);
 
   it('the chains above', () => {
-    for (const source of [SMALL_MNIST_CNN, STRIDED, SEQUENCE, CONV_OUTPUT, TRANSPOSED, MOTIFS, UPSAMPLING]) expect(obstacle(source)).toBeNull();
+    for (const source of [SMALL_MNIST_CNN, STRIDED, SEQUENCE, CONV_OUTPUT, TRANSPOSED, MOTIFS, UPSAMPLING, LINEAR_UNDER_POOL]) expect(obstacle(source)).toBeNull();
   });
 
   it('names the reason for the models it does not cover', () => {
@@ -281,7 +294,7 @@ describe('the emitted lossAndGradients of these chains', () => {
     // As test/typecheck.test.ts does for default output: against dist/'s runtime declarations.
     const dir = `${outDir}typecheck-derived-conv/`;
     mkdirSync(dir, { recursive: true });
-    const sources = { cnn: SMALL_MNIST_CNN, strided: STRIDED, sequence: SEQUENCE, convOutput: CONV_OUTPUT, transposed: TRANSPOSED, motifs: MOTIFS, upsampling: UPSAMPLING };
+    const sources = { cnn: SMALL_MNIST_CNN, strided: STRIDED, sequence: SEQUENCE, convOutput: CONV_OUTPUT, transposed: TRANSPOSED, motifs: MOTIFS, upsampling: UPSAMPLING, linearUnderPool: LINEAR_UNDER_POOL };
     const files = Object.entries(sources).map(([name, source]) => {
       const output = compile(source, { fileName: `${name}.nn`, derivedBackward: true }).output!;
       expect(output).toContain('lossAndGradients(');

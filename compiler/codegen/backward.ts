@@ -98,13 +98,43 @@ const grad = (node: LayerNode, weight: string) => `g$${node.local}$${weight}`;
 const delta = (node: LayerNode) => `d$${node.local}`;
 const mask = (node: LayerNode) => `mask$${node.local}`;
 
-/** dL/dz from dL/da (the expression `da`) through the node's activation. */
-function throughActivation(node: LayerNode, da: string, rt: RuntimeImports): string {
+/**
+ * dL/dz from dL/da (the expression `da`) through the node's activation, whose derivative is written
+ * from its output: the node's own, or `output` where the caller has the same values elsewhere.
+ */
+function throughActivation(node: LayerNode, da: string, rt: RuntimeImports, output = node.local): string {
   const a = activationOf(node);
   if (a.name === 'linear') return da;
   const alpha = a.name === 'leaky_relu' || a.name === 'elu' ? `, ${num(a.alpha!)}` : '';
-  return `${rt.use('activationBackward')}(${str(a.name)}, ${node.local}, ${da}${alpha})`;
+  return `${rt.use('activationBackward')}(${str(a.name)}, ${output}, ${da}${alpha})`;
 }
+
+const MAX_POOLS = new Set(['max_pooling1d', 'max_pooling2d', 'global_max_pooling1d', 'global_max_pooling2d']);
+
+/**
+ * dL/dz of the layer below `node` from dL/d(node's output) `d`. A max pooling passes each window's
+ * gradient to the window's maximum, where the activation below has the value the pooling output
+ * holds: so its derivative is taken at the pooled size (a quarter of the values for 2×2 windows),
+ * then routed. The same numbers as routing first, with less work.
+ */
+function belowGradient(node: LayerNode, below: LayerNode, d: string, rt: RuntimeImports): string {
+  if (MAX_POOLS.has(node.def.name) && activationOf(below).name !== 'linear') {
+    return inputGradient(node, throughActivation(below, d, rt, node.local), rt);
+  }
+  return throughActivation(below, inputGradient(node, d, rt), rt);
+}
+
+/**
+ * Where a layer with a bias feeds a max pooling, the gradient at the pooling's size: every window
+ * passes its whole gradient to one position, so the bias gradient (a sum over every position) is
+ * the sum of this smaller tensor — a quarter of the additions for 2×2 windows.
+ */
+function pooledGradient(node: LayerNode, below: LayerNode, d: string, rt: RuntimeImports): string | null {
+  if (!MAX_POOLS.has(node.def.name) || !below.weights.some((wt) => wt.trainable && wt.name === 'bias')) return null;
+  return activationOf(below).name === 'linear' ? d : throughActivation(below, d, rt, node.local);
+}
+
+const pooled = (node: LayerNode) => `dp$${node.local}`;
 
 /** The window, strides and padding of a pooling node (strides default to the window), as emitted arguments. */
 function poolArgs(node: LayerNode, n: number): { window: number[]; strides: number[]; pad: string } {
@@ -120,7 +150,7 @@ function convArgs(node: LayerNode, n: number): { stride: string; pad: string } {
 }
 
 /** Each trainable weight's gradient (emitted as a local) from dL/dz `d`, as `"name": local` entries. */
-function emitWeightGradients(node: LayerNode, d: string, w: CodeWriter, rt: RuntimeImports): string[] {
+function emitWeightGradients(node: LayerNode, d: string, w: CodeWriter, rt: RuntimeImports, biasFrom: string | null = null): string[] {
   const x = node.input.id;
   const entries: string[] = [];
   for (const wt of node.weights) {
@@ -133,7 +163,10 @@ function emitWeightGradients(node: LayerNode, d: string, w: CodeWriter, rt: Runt
       const { stride, pad } = convArgs(node, n);
       const op = node.def.name === 'conv2d_transpose' ? 'conv2dTransposeKernelGradient' : `conv${n}dKernelGradient`;
       const kernel = `${rt.use(op)}(${x}, ${d}, ${numberList(wt.shape)}, ${stride}, ${pad})`;
-      w.line(`const ${g} = ${isKernel ? kernel : `tf.sum(${d}, ${numberList(n === 1 ? [0, 1] : [0, 1, 2])})`};`);
+      // The bias gradient sums over every axis but the channels': of dL/dz, or of the smaller
+      // gradient a max pooling above routes from (see pooledGradient).
+      const bias = biasFrom === null ? `tf.sum(${d}, ${numberList(n === 1 ? [0, 1] : [0, 1, 2])})` : `${rt.use('sumToChannels')}(${biasFrom})`;
+      w.line(`const ${g} = ${isKernel ? kernel : bias};`);
     }
     entries.push(`${str(`${node.id}/${wt.name}`)}: ${g}`);
   }
@@ -229,12 +262,19 @@ export function emitBackward(
     if (first < nodes.length) {
       let d = delta(last);
       w.line(`const ${d} = ${folded ? 'out.dz' : throughActivation(last, 'out.dz', rt)};`);
+      let biasFrom: string | null = null;
       for (let i = nodes.length - 1; i >= first; i--) {
         const node = nodes[i]!;
-        entries.unshift(emitWeightGradients(node, d, w, rt));
+        entries.unshift(emitWeightGradients(node, d, w, rt, biasFrom));
+        biasFrom = null;
         if (i === first) break;
         const below = nodes[i - 1]!;
-        const next = throughActivation(below, inputGradient(node, d, rt), rt);
+        const routed = pooledGradient(node, below, d, rt);
+        if (routed !== null && routed !== d) {
+          w.line(`const ${pooled(below)} = ${routed};`);
+          biasFrom = pooled(below);
+        } else if (routed !== null) biasFrom = d;
+        const next = biasFrom !== null ? inputGradient(node, biasFrom, rt) : belowGradient(node, below, d, rt);
         // Layers that pass the gradient through unchanged (dropout at rate 0, activation layers
         // over a linear layer) get no local of their own.
         if (next === d) continue;

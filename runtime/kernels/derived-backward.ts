@@ -129,6 +129,14 @@ export function maxPool2dGradient(dy: tf.Tensor, input: tf.Tensor, output: tf.Te
   return tf.engine().runKernel('MaxPoolGrad', { dy, input, output }, { filterSize: poolSize, strides, pad }) as tf.Tensor;
 }
 
+/**
+ * A bias gradient: the sum over every axis but the last (the channels'). The compiler passes the
+ * gradient a max pooling routes, which sums to the same as the routed one, at the pooled size.
+ */
+export function sumToChannels(d: tf.Tensor): tf.Tensor {
+  return tf.sum(d, Array.from({ length: d.rank - 1 }, (_, i) => i));
+}
+
 /** dL/dinput of 2-D average pooling (padded cells left out of each mean, as the forward pass). */
 export function avgPool2dGradient(dy: tf.Tensor, input: tf.Tensor, poolSize: Pair, strides: Pair, pad: Padding): tf.Tensor {
   return tf.engine().runKernel('AvgPoolGrad', { dy, input }, { filterSize: poolSize, strides, pad }) as tf.Tensor;
