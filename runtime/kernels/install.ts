@@ -9,6 +9,7 @@ import { createBatchMatMul } from './batch-matmul.js';
 import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
+import { createSlice } from './slice.js';
 import { createSum } from './sum.js';
 
 /**
@@ -29,6 +30,7 @@ const FASTER: Record<string, () => tf.KernelConfig> = {
   BatchMatMul: createBatchMatMul,
   Conv2DBackpropInput: createConv2DBackpropInput,
   MaxPoolGrad: createMaxPoolGrad,
+  Slice: createSlice,
   Sum: createSum,
 };
 

@@ -34,7 +34,7 @@ async function expectAgreement(compute: () => tf.Tensor[], wasmKernels: 'fast' |
 describe('wasm kernels', () => {
   it('are installed by useBackend("wasm")', async () => {
     await valuesOn('wasm', () => []);
-    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Sum']);
+    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Slice', 'Sum']);
     await valuesOn('wasm', () => [], 'minimal');
     expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter']);
   });
@@ -157,5 +157,32 @@ describe('sum on wasm agrees with cpu', () => {
     await valuesOn('wasm', () => []);
     expect(tf.tidy(() => tf.sum(x(), [0, 1, 2], true).shape)).toEqual([1, 1, 1, 2]);
     expect(tf.tidy(() => tf.sum(x(), [0, 1]).shape)).toEqual([5, 2]);
+  });
+});
+
+describe('slice on wasm agrees with cpu', () => {
+  const x = () => tf.tensor(randomValues(4 * 5 * 3 * 2, 16), [4, 5, 3, 2]);
+  const cases: [string, () => tf.Tensor][] = [
+    ['leading rows (a batch of a data set)', () => tf.slice(tf.reshape(x(), [4, 30]), [1, 0], [2, -1])],
+    ['a box inside a rank-4 tensor', () => tf.slice(x(), [1, 2, 0, 1], [2, 3, 3, 1])],
+    ['columns of a matrix', () => tf.slice(tf.reshape(x(), [20, 6]), [3, 2], [5, 3])],
+    ['a rank-1 range', () => tf.slice(tf.reshape(x(), [-1]), 7, 11)],
+    ['int32 values', () => tf.cast(tf.slice(tf.cast(tf.mul(x(), 100), 'int32'), [0, 1, 1, 0], [4, 2, 2, 2]), 'float32')],
+    ['an empty box', () => tf.reshape(tf.slice(x(), [0, 0, 0, 0], [4, 0, 3, 2]), [-1])],
+    ['the gradient of a slice (a pad)', () => tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.slice(a, [1, 1, 0, 0], [2, 3, 2, 2]))))(x())],
+  ];
+  for (const [name, compute] of cases) {
+    it(name, async () => {
+      const expected = await valuesOn('cpu', () => [compute()]);
+      const actual = await valuesOn('wasm', () => [compute()]);
+      expect(Array.from(actual[0]!)).toEqual(Array.from(expected[0]!));
+    });
+  }
+
+  it('keeps the shape and dtype', async () => {
+    await valuesOn('wasm', () => []);
+    const out = tf.tidy(() => tf.slice(tf.ones([3, 4], 'int32'), [1, 1], [2, 2]));
+    expect([out.shape, out.dtype]).toEqual([[2, 2], 'int32']);
+    out.dispose();
   });
 });
