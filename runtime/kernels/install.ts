@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { createBatchMatMul } from './batch-matmul.js';
 import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
+import { createGather } from './gather.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
 import { createSlice } from './slice.js';
 import { createSum } from './sum.js';
@@ -29,6 +30,7 @@ const MISSING: Record<string, () => tf.KernelConfig> = {
 const FASTER: Record<string, () => tf.KernelConfig> = {
   BatchMatMul: createBatchMatMul,
   Conv2DBackpropInput: createConv2DBackpropInput,
+  GatherV2: createGather,
   MaxPoolGrad: createMaxPoolGrad,
   Slice: createSlice,
   Sum: createSum,

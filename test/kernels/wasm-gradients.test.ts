@@ -34,7 +34,7 @@ async function expectAgreement(compute: () => tf.Tensor[], wasmKernels: 'fast' |
 describe('wasm kernels', () => {
   it('are installed by useBackend("wasm")', async () => {
     await valuesOn('wasm', () => []);
-    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'MaxPoolGrad', 'Slice', 'Sum']);
+    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'GatherV2', 'MaxPoolGrad', 'Slice', 'Sum']);
     await valuesOn('wasm', () => [], 'minimal');
     expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter']);
   });
@@ -184,5 +184,30 @@ describe('slice on wasm agrees with cpu', () => {
     const out = tf.tidy(() => tf.slice(tf.ones([3, 4], 'int32'), [1, 1], [2, 2]));
     expect([out.shape, out.dtype]).toEqual([[2, 2], 'int32']);
     out.dispose();
+  });
+});
+
+describe('gather on wasm agrees with cpu', () => {
+  const x = () => tf.tensor(randomValues(6 * 4 * 2, 17), [6, 4, 2]);
+  const order = () => tf.tensor1d([5, 0, 3, 3, 1], 'int32');
+  const cases: [string, () => tf.Tensor][] = [
+    ['rows in a shuffled order, repeats included', () => tf.gather(x(), order())],
+    ['rows of a matrix by a 2-D index (an embedding lookup)', () => tf.gather(tf.reshape(x(), [6, 8]), tf.tensor2d([[1, 2], [5, 5]], [2, 2], 'int32'))],
+    ['int32 rows', () => tf.cast(tf.gather(tf.cast(tf.mul(x(), 50), 'int32'), order()), 'float32')],
+    ['along a later axis (the stock kernel)', () => tf.gather(x(), tf.tensor1d([3, 0], 'int32'), 1)],
+  ];
+  for (const [name, compute] of cases) {
+    it(name, async () => {
+      const expected = await valuesOn('cpu', () => [compute()]);
+      const actual = await valuesOn('wasm', () => [compute()]);
+      expect(Array.from(actual[0]!)).toEqual(Array.from(expected[0]!));
+    });
+  }
+
+  it('rejects an index outside the rows, and frees what it made', async () => {
+    await valuesOn('wasm', () => []);
+    const buffers = tf.engine().backend.numDataIds();
+    expect(() => tf.tidy(() => tf.gather(x(), tf.tensor1d([2, 6], 'int32')))).toThrow('GatherV2: the index value 6 is not in [0, 5]');
+    expect(tf.engine().backend.numDataIds()).toBe(buffers);
   });
 });
