@@ -6,7 +6,7 @@ import type { LayerDef } from './types.js';
 export const embedding: LayerDef = {
   name: 'embedding',
   kerasClass: 'Embedding',
-  doc: 'Looks up a learned vector of `output_dim` numbers for each integer id in [0, input_dim): [batch, steps] → [batch, steps, output_dim]. Parameters: input_dim·output_dim (initialised uniform in ±0.05, as Keras).',
+  doc: 'Looks up a learned vector of `output_dim` numbers for each integer id in [0, input_dim): [batch, steps] → [batch, steps, output_dim]. Parameters: input_dim·output_dim (initialised uniform in ±0.05, as Keras). An id outside [0, input_dim) is an error that names it, not a silent zero vector.',
   params: [
     { name: 'input_dim', type: 'int', positional: true, required: true, min: 1, doc: 'Size of the vocabulary: ids run from 0 to input_dim - 1.' },
     { name: 'output_dim', type: 'int', positional: true, required: true, min: 1, doc: 'Size of each embedding vector.' },
@@ -20,12 +20,10 @@ export const embedding: LayerDef = {
   },
   weights: (ctx) => [{ name: 'embeddings', shape: [ctx.args['input_dim'] as number, ctx.args['output_dim'] as number], init: 'random_uniform', trainable: true }],
   emit(ctx) {
-    const vocab = ctx.args['input_dim'] as number;
-    const dim = ctx.args['output_dim'] as number;
-    // A one-hot matMul rather than tf.gather: gather's gradient needs UnsortedSegmentSum, which the
-    // wasm backend lacks; for course-sized vocabularies the matMul costs little. (wasm's OneHot
-    // ignores a float32 dtype, hence the int32 default and a cast.)
-    return `tf.reshape(tf.matMul(tf.cast(tf.oneHot(tf.reshape(tf.cast(${ctx.input}, 'int32'), [-1]) as tf.Tensor1D, ${vocab}), 'float32'), ${ctx.weight('embeddings')} as tf.Tensor2D), [...${ctx.input}.shape, ${dim}])`;
+    // A gather: its gradient (UnsortedSegmentSum) is one of the kernels nnc adds to wasm. An id
+    // outside [0, input_dim) stops with tfjs's "index value … is not in [0, …]" rather than
+    // reading a zero vector.
+    return `tf.gather(${ctx.weight('embeddings')}, tf.cast(${ctx.input}, 'int32'))`;
   },
 };
 

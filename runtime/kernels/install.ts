@@ -12,18 +12,20 @@ import { createGather } from './gather.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
 import { createSlice } from './slice.js';
 import { createSum } from './sum.js';
+import { createUnsortedSegmentSum } from './unsorted-segment-sum.js';
 
 /**
  * - `fast`: everything below — the default of `useBackend('wasm')`.
- * - `minimal`: only what wasm lacks for training (Conv2DBackpropFilter), stock kernels otherwise;
+ * - `minimal`: only what wasm lacks for training (Conv2DBackpropFilter, UnsortedSegmentSum), stock kernels otherwise;
  *   what the benchmark gives tfjs-layers so that a CNN trains on wasm at all.
  * - `stock`: tfjs as shipped (a CNN cannot train).
  */
 export type WasmKernelSet = 'fast' | 'minimal' | 'stock';
 
-/** Kernels wasm lacks; registered by `minimal` and `fast`. */
+/** Kernels wasm lacks (a CNN's filter gradient, tf.gather's gradient); registered by `minimal` and `fast`. */
 const MISSING: Record<string, () => tf.KernelConfig> = {
   Conv2DBackpropFilter: createConv2DBackpropFilter,
+  UnsortedSegmentSum: createUnsortedSegmentSum,
 };
 
 /** Stock kernels with a faster formulation; replaced by `fast` only. */

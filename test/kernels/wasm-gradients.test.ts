@@ -34,9 +34,9 @@ async function expectAgreement(compute: () => tf.Tensor[], wasmKernels: 'fast' |
 describe('wasm kernels', () => {
   it('are installed by useBackend("wasm")', async () => {
     await valuesOn('wasm', () => []);
-    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'GatherV2', 'MaxPoolGrad', 'Slice', 'Sum']);
+    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'GatherV2', 'MaxPoolGrad', 'Slice', 'Sum', 'UnsortedSegmentSum']);
     await valuesOn('wasm', () => [], 'minimal');
-    expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter']);
+    expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum']);
   });
 });
 
@@ -194,6 +194,8 @@ describe('gather on wasm agrees with cpu', () => {
     ['rows in a shuffled order, repeats included', () => tf.gather(x(), order())],
     ['rows of a matrix by a 2-D index (an embedding lookup)', () => tf.gather(tf.reshape(x(), [6, 8]), tf.tensor2d([[1, 2], [5, 5]], [2, 2], 'int32'))],
     ['int32 rows', () => tf.cast(tf.gather(tf.cast(tf.mul(x(), 50), 'int32'), order()), 'float32')],
+    ['the gradient of an embedding lookup (UnsortedSegmentSum)', () => tf.grad((w: tf.Tensor) => tf.sum(tf.square(tf.gather(w, tf.tensor2d([[1, 4], [4, 0]], [2, 2], 'int32')))))(tf.reshape(x(), [6, 8]))],
+    ['a segment sum with ids out of range and a row shape', () => tf.unsortedSegmentSum(x(), tf.tensor1d([2, -1, 0, 2, 7, 1], 'int32'), 4)],
     ['along a later axis (the stock kernel)', () => tf.gather(x(), tf.tensor1d([3, 0], 'int32'), 1)],
   ];
   for (const [name, compute] of cases) {
