@@ -13,7 +13,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
-import { fillPatches } from './im2col.js';
+import { fillPatchRows, fillPatches } from './im2col.js';
 import { explicitPad, wasmKernel, withScratch, type Shape4 } from './wasm-kernel-utils.js';
 
 interface FilterGradAttrs {
@@ -34,16 +34,31 @@ export function createConv2DBackpropFilter(): tf.KernelConfig {
   const reshape = wasmKernel('Reshape');
   const matMul = wasmKernel('BatchMatMul');
 
-  /** dW = patches(x) · dy as one GEMM (see im2col.ts). */
+  /**
+   * dW = patches(x) · dy as one GEMM (see im2col.ts), in the orientation whose right operand is
+   * the smaller: XNNPACK repacks the right operand of every product, and a fresh gradient is a new
+   * one each step. With few patch rows (a first layer: kh·kw·cin < cout) that is the patch matrix,
+   * laid out `[positions, kh·kw·cin]`, and dWᵀ = dyᵀ · patches: 2.4 ms instead of 5.3 for the MNIST
+   * convnet's first layer. Otherwise dy is the smaller: dW = patches · dy.
+   */
   function byPatches(x: tf.TensorInfo, dy: tf.TensorInfo, backend: BackendWasm, info: tf.backend_util.Conv2DInfo, filterShape: Shape4): tf.TensorInfo {
     const { batchSize, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
     const columns = batchSize * outHeight * outWidth;
+    const patchRows = filterHeight * filterWidth * inChannels;
     return withScratch(backend, (track) => {
+      const dyMatrix = track(reshape({ inputs: { x: dy }, backend, attrs: { shape: [1, columns, outChannels] } }));
+      if (patchRows < outChannels) {
+        const patches = track(backend.makeOutput([1, columns, patchRows], 'float32'));
+        fillPatchRows(backend.typedArrayFromHeap(x) as Float32Array, backend.typedArrayFromHeap(patches) as Float32Array, info);
+        const dyT = track(transpose({ inputs: { x: dyMatrix }, backend, attrs: { perm: [0, 2, 1] } }));
+        const productT = track(matMul({ inputs: { a: dyT, b: patches }, backend, attrs: { transposeA: false, transposeB: false } }));
+        const product = track(transpose({ inputs: { x: productT }, backend, attrs: { perm: [0, 2, 1] } }));
+        return reshape({ inputs: { x: product }, backend, attrs: { shape: filterShape } });
+      }
       const channelMajor = inChannels === 1 ? x : track(transpose({ inputs: { x }, backend, attrs: { perm: [3, 0, 1, 2] } }));
-      const patches = track(backend.makeOutput([1, filterHeight * filterWidth * inChannels, columns], 'float32'));
+      const patches = track(backend.makeOutput([1, patchRows, columns], 'float32'));
       // Views after makeOutput: an allocation may grow the heap and detach older views.
       fillPatches(backend.typedArrayFromHeap(channelMajor) as Float32Array, backend.typedArrayFromHeap(patches) as Float32Array, info);
-      const dyMatrix = track(reshape({ inputs: { x: dy }, backend, attrs: { shape: [1, columns, outChannels] } }));
       const product = track(matMul({ inputs: { a: patches, b: dyMatrix }, backend, attrs: { transposeA: false, transposeB: false } }));
       return reshape({ inputs: { x: product }, backend, attrs: { shape: filterShape } });
     });

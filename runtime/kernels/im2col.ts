@@ -40,3 +40,35 @@ export function fillPatches(x: Float32Array, patches: Float32Array, info: tf.bac
   }
   if (at !== filterHeight * filterWidth * inChannels * columns) throw new Error('im2col filled the wrong number of values');
 }
+
+/**
+ * The same patches transposed, `[batch·oh·ow, kh·kw·channels]`, filled from the NHWC input itself:
+ * for each output position and filter row, the kw·channels values under the filter are one
+ * contiguous run of the input (cut at its edges, zeros outside).
+ */
+export function fillPatchRows(x: Float32Array, rows: Float32Array, info: tf.backend_util.Conv2DInfo): void {
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
+  const runLength = filterWidth * inChannels;
+  let at = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        const x0 = ox * strideWidth - padInfo.left;
+        // The filter's columns that fall inside the input, as offsets into the run.
+        const first = Math.max(0, -x0) * inChannels;
+        const end = Math.min(filterWidth, inWidth - x0) * inChannels;
+        for (let kh = 0; kh < filterHeight; kh++, at += runLength) {
+          const iy = oy * strideHeight + kh - padInfo.top;
+          if (iy < 0 || iy >= inHeight || end <= first) {
+            rows.fill(0, at, at + runLength);
+            continue;
+          }
+          const from = ((b * inHeight + iy) * inWidth + x0) * inChannels;
+          for (let k = 0; k < first; k++) rows[at + k] = 0;
+          for (let k = first; k < end; k++) rows[at + k] = x[from + k]!;
+          for (let k = Math.max(first, end); k < runLength; k++) rows[at + k] = 0;
+        }
+      }
+    }
+  }
+}

@@ -50,6 +50,9 @@ describe('conv2d gradients on wasm agree with cpu', () => {
     ['explicit uneven padding', [2, 5, 6, 2], [3, 3, 2, 2], 1, [[0, 0], [1, 2], [0, 1], [0, 0]]],
     ['1x1 filter, one input channel', [3, 4, 4, 1], [1, 1, 1, 4], 1, 'valid'],
     ['the MNIST convnet second layer', [2, 13, 13, 8], [3, 3, 8, 16], 1, 'valid'],
+    // Fewer patch rows than output channels: the patches laid out by position (see conv2d-backprop-filter.ts).
+    ['a first layer, stride 2, same', [2, 7, 6, 1], [3, 3, 1, 12], 2, 'same'],
+    ['a first layer, explicit uneven padding, two channels', [2, 6, 5, 2], [2, 3, 2, 16], [1, 2], [[0, 0], [2, 1], [1, 0], [0, 0]]],
   ];
   for (const [name, xShape, wShape, strides, pad] of cases) {
     it(name, async () => {
