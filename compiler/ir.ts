@@ -41,6 +41,11 @@ export interface LayerNode {
   span: Span;
   /** The `let` name bound to this node's output, if any. */
   boundName?: string;
+  /**
+   * Set on a layer whose result reaches no output but whose weights a live shared use reads: it
+   * owns the weights (and counts in the summary), and the forward pass does not compute it.
+   */
+  weightsOnly?: boolean;
 }
 
 export interface ModelOutput extends ValueInfo {

@@ -23,7 +23,7 @@ export interface AttentionOptions {
 }
 
 /** [batch, steps, d] → [batch, heads, steps, key_dim] through a [d, heads, key_dim] kernel. */
-function project(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | undefined, o: AttentionOptions): tf.Tensor {
+export function project(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | undefined, o: AttentionOptions): tf.Tensor {
   const [batch, steps, d] = x.shape as [number, number, number];
   let y = tf.matMul(tf.reshape(x, [-1, d]) as tf.Tensor2D, tf.reshape(kernel, [d, o.heads * o.keyDim]) as tf.Tensor2D) as tf.Tensor;
   if (bias) y = tf.add(y, tf.reshape(bias, [o.heads * o.keyDim]));

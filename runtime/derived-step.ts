@@ -1,9 +1,9 @@
 // When a training step may take its gradients from the backward pass the compiler derived
-// (`lossAndGradients`, emitted for the chains compiler/codegen/backward.ts covers) instead of
-// tfjs's gradient tape, and the step that does. The tape stays for everything the derived pass does not cover: a custom
-// loss without the derivative the compiler attaches to the ones it emits, L1/L2 penalties, and a
-// variable list other than all the model's trainable weights (frozen layers); `fit` falls back to
-// it there, with the same numbers up to float rounding.
+// (`lossAndGradients`, emitted for the models compiler/codegen/backward.ts covers) instead of
+// tfjs's gradient tape, and the step that does. The tape stays for everything the derived pass
+// does not cover: a custom loss without the derivative the compiler attaches to the ones it
+// emits, L1/L2 penalties, and a variable list other than all the model's trainable weights
+// (frozen layers); `fit` falls back to it there, with the same numbers up to float rounding.
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { CustomLoss, LossName, TrainableModel, TrainPlan } from './types.js';

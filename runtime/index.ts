@@ -27,7 +27,7 @@ export {
   type InitializerName,
 } from './initializers.js';
 export { step, elu, leakyRelu } from './activations.js';
-export { dropout, dropoutMask, seedDropout, batchNormTraining, layerNorm } from './layers.js';
+export { dropout, dropoutMask, seedDropout, batchNormTraining, batchNormStatistics, layerNorm } from './layers.js';
 export {
   conv2dKernelGradient,
   conv2dInputGradient,
@@ -43,9 +43,38 @@ export {
   globalMaxPoolGradient,
   globalAvgPoolGradient,
   upSamplingGradient,
+  normalised,
+  batchNormInputGradient,
+  layerNormInputGradient,
+  embeddingGradient,
+  maxoutGradient,
+  learnedPositionsGradient,
   type DerivedLayerActivation,
 } from './kernels/derived-backward.js';
 export { simpleRnn, lstm, gru, concatDirections, type RecurrentOptions } from './recurrent.js';
+export {
+  simpleRnnForwardTrace,
+  lstmForwardTrace,
+  gruForwardTrace,
+  simpleRnnBackward,
+  lstmBackward,
+  gruBackward,
+  splitDirections,
+  type SimpleRnnTrace,
+  type LstmTrace,
+  type GruTrace,
+  type RecurrentGradients,
+  type RecurrentBackwardOptions,
+  type RecurrentActivation,
+} from './kernels/recurrent-backward.js';
+export {
+  multiHeadAttentionForwardTrace,
+  multiHeadSelfAttentionForwardTrace,
+  multiHeadAttentionBackward,
+  type AttentionTrace,
+  type AttentionGradients,
+  type AttentionWeightGradients,
+} from './kernels/attention-backward.js';
 export {
   multiHeadSelfAttention,
   multiHeadAttention,

@@ -35,6 +35,28 @@ export function dropout(x: tf.Tensor, rate: number): tf.Tensor {
 }
 
 /**
+ * Batch normalisation's statistics in training, what `batchNormTraining` normalises with:
+ * the batch's mean and (biased) variance over every axis but the last, after moving the moving
+ * statistics towards them. The same ops in the same order, so the derived forward pass
+ * (`tf.batchNorm` over these) computes the values and moving statistics the tape's does, and keeps
+ * the statistics for the backward pass.
+ */
+export function batchNormStatistics(
+  x: tf.Tensor,
+  movingMean: tf.Variable,
+  movingVariance: tf.Variable,
+  momentum: number,
+): { mean: tf.Tensor; variance: tf.Tensor } {
+  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
+  const { mean, variance } = tf.moments(x, axes);
+  const update = (moving: tf.Variable, batch: tf.Tensor) =>
+    moving.assign(tf.tidy(() => tf.add(tf.mul(moving, momentum), tf.mul(batch, 1 - momentum))));
+  update(movingMean, mean);
+  update(movingVariance, variance);
+  return { mean, variance };
+}
+
+/**
  * Batch normalisation in training: normalises with the batch's mean and variance over every axis
  * but the last, and moves the moving statistics towards them (Keras: moving = moving·momentum +
  * batch·(1 - momentum)). Inference uses `tf.batchNorm` with the moving statistics instead.
@@ -48,12 +70,7 @@ export function batchNormTraining(
   momentum: number,
   epsilon: number,
 ): tf.Tensor {
-  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
-  const { mean, variance } = tf.moments(x, axes);
-  const update = (moving: tf.Variable, batch: tf.Tensor) =>
-    moving.assign(tf.tidy(() => tf.add(tf.mul(moving, momentum), tf.mul(batch, 1 - momentum))));
-  update(movingMean, mean);
-  update(movingVariance, variance);
+  const { mean, variance } = batchNormStatistics(x, movingMean, movingVariance, momentum);
   return tf.batchNorm(x, mean, variance, beta, gamma, epsilon);
 }
 

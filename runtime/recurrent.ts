@@ -10,12 +10,16 @@ function projectSteps(x: tf.Tensor, kernel: tf.Tensor, bias?: tf.Tensor): tf.Ten
   const [batch, steps, features] = x.shape as [number, number, number];
   let xw = tf.matMul(tf.reshape(x, [-1, features]), kernel as tf.Tensor2D);
   if (bias) xw = tf.add(xw, bias);
+  // tfjs's gradient of a one-output Unpack fails (it is handed a tensor, not an array): one step is a reshape.
+  if (steps === 1) return [tf.reshape(xw, [batch, -1])];
   return tf.unstack(tf.reshape(xw, [batch, steps, -1]), 1);
 }
 
 function stepsInOrder(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor | undefined, backwards: boolean): tf.Tensor[] {
   const steps = projectSteps(x, kernel, bias);
-  return backwards ? steps.reverse() : steps;
+  // A copy: reversing unstack's array in place would reorder the tape's record of its outputs,
+  // and the gradient of every step would go to the mirrored step.
+  return backwards ? [...steps].reverse() : steps;
 }
 
 /** The last state, or every state in the input's time order ([batch, steps, units]). */

@@ -523,7 +523,11 @@ function withoutDeadLayers(nodes: LayerNode[], outputs: ModelOutput[], sink: Dia
         help: 'use it on the way to an `output`, or remove it',
       });
     }
-    return n.weights.length > 0 && owners.has(n.id) && !n.sharedWith;
+    if (n.weights.length > 0 && owners.has(n.id) && !n.sharedWith) {
+      n.weightsOnly = true;
+      return true;
+    }
+    return false;
   });
 }
 

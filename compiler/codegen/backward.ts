@@ -1,21 +1,25 @@
-// The backward pass derived by the compiler, for models that are a chain of layers (one input,
-// one output, no shared weights) of dense, conv1d/conv2d (dilation 1), conv2d_transpose, max and
-// average pooling (1-D, 2-D, global), upsampling, flatten, reshape, dropout and activation layers
-// (below the first layer with weights, any layer without weights): the compiler knows every layer and
-// shape, so it writes forward and backward as straight-line tfjs-core code with no gradient tape.
-// Without a tape tfjs fuses conv2d + bias + relu (and matMul + bias + activation) into one kernel
-// in the forward pass; each dense weight gradient is a matmul with an explicit transpose (the fast
-// form on wasm), each conv or pooling gradient one kernel call (runtime/kernels/derived-backward.ts),
-// dropout multiplies by the mask its forward pass drew from the runtime's dropout stream, the
-// output layer's softmax/sigmoid is folded into the loss gradient, and nothing computes the
-// gradient of the input below the first layer with weights. Emitted as `lossAndGradients` unless
-// compile() is told not to (`derivedBackward: false`); the training step uses it in place of the
-// tape where it applies (runtime/derived-step.ts). tfjs's autodiff stays the oracle
-// (test/derived-backward.test.ts, test/derived-conv.test.ts).
+// The backward pass derived by the compiler, for models with one input and one output whose layers
+// have a rule in backward-rules.ts (dense, conv1d/conv2d (dilation 1), conv2d_transpose, pooling,
+// upsampling, reshaping, dropout, batch and layer normalisation, embedding, maxout, repeat_vector,
+// positional encodings, merges and activation layers; below the first layer with weights, any
+// layer without weights): the compiler knows every layer and shape, so it writes forward and
+// backward as straight-line tfjs-core code with no gradient tape. The model may be any graph of
+// them (`let`, residual blocks, `repeat`, shared layers): the pass walks the layers from the output
+// back, keeps one gradient per tensor, and sums what each reader of a tensor sends back (and a
+// shared layer's weight gradients over its uses). Without a tape tfjs fuses conv2d + bias + relu
+// (and matMul + bias + activation) into one kernel in the forward pass; each dense weight gradient
+// is a matmul with an explicit transpose (the fast form on wasm), each conv or pooling gradient one
+// kernel call (runtime/kernels/derived-backward.ts), dropout multiplies by the mask its forward
+// pass drew from the runtime's dropout stream, batch norm keeps its batch statistics, the output
+// layer's softmax/sigmoid is folded into the loss gradient, and nothing computes the gradient of a
+// tensor that depends on no weight. Emitted as `lossAndGradients` unless compile() is told not to
+// (`derivedBackward: false`); the training step uses it in place of the tape where it applies
+// (runtime/derived-step.ts). tfjs's autodiff stays the oracle (test/derived-backward.test.ts,
+// test/derived-conv.test.ts, test/derived-graph.test.ts).
 import { activationByName, num } from '../layers/activations.js';
-import { numberList, tupleOf } from '../layers/spatial.js';
 import type { ActivationValue } from '../layers/types.js';
 import type { LayerNode, ModelIR } from '../ir.js';
+import { backwardRules, gradLocal, NOT_YET, passThrough, type BackwardEmitter, type LayerBackward } from './backward-rules.js';
 import type { RuntimeImports } from './imports.js';
 import { str, type CodeWriter } from './writer.js';
 
@@ -23,80 +27,81 @@ import { str, type CodeWriter } from './writer.js';
 const SUPPORTED = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'leaky_relu', 'elu']);
 /** The output activations `outputGradient` takes; leaky_relu and elu go through 'linear' there. */
 const OUTPUT_ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax']);
-/** Layers with no weights and no activation whose input gradient the derived pass writes. */
-const MOVERS = new Set([
-  'flatten',
-  'reshape',
-  'dropout',
-  'max_pooling1d',
-  'max_pooling2d',
-  'average_pooling1d',
-  'average_pooling2d',
-  'global_max_pooling1d',
-  'global_max_pooling2d',
-  'global_average_pooling1d',
-  'global_average_pooling2d',
-  'up_sampling1d',
-  'up_sampling2d',
-]);
+const MAX_POOLS = new Set(['max_pooling1d', 'max_pooling2d', 'global_max_pooling1d', 'global_max_pooling2d']);
+
+/** The rule that differentiates a node, if any. */
+function ruleOf(node: LayerNode): LayerBackward | undefined {
+  return activationByName.has(node.def.name) ? passThrough : backwardRules.get(node.def.name);
+}
 
 /** The activation a node applies last: an activation layer's own, or the `activation:` of dense and conv. */
 function activationOf(node: LayerNode): ActivationValue {
   const def = activationByName.get(node.def.name);
   if (def) return { kind: 'activation', name: def.name, alpha: (node.args['alpha'] as number | undefined) ?? def.alpha };
-  const value = node.args['activation'] as ActivationValue | undefined;
+  const value = ruleOf(node)?.appliesActivation ? (node.args['activation'] as ActivationValue | undefined) : undefined;
   if (!value) return { kind: 'activation', name: 'linear' };
   return { ...value, alpha: value.alpha ?? activationByName.get(value.name)?.alpha };
 }
 
-/** Why this layer, on its own, has no derived gradient; null when it has one. */
-function layerObstacle(node: LayerNode): string | null {
-  const name = node.def.name;
-  if (name === 'dense') return node.input.shape.length === 2 ? null : `layer ${node.id} has an input of rank ${node.input.shape.length}`;
-  if (name === 'conv2d_transpose') return null;
-  if (name === 'conv1d' || name === 'conv2d') {
-    return tupleOf(node.args, 'dilation_rate', name === 'conv1d' ? 1 : 2).some((d) => d > 1) ? `layer ${node.id} is dilated` : null;
-  }
-  if (MOVERS.has(name) || activationByName.has(name)) return null;
-  return `layer ${node.id} (${name}) has no derived gradient`;
+/** The node whose weights a node uses: itself, or the node it shares them with. */
+function ownerOf(model: ModelIR, node: LayerNode): LayerNode {
+  return node.sharedWith ? model.nodes.find((n) => n.id === node.sharedWith && !n.sharedWith) ?? node : node;
 }
 
-/** The index of the first layer with trainable weights (the layers' count when none has any). */
-function firstWithWeights(nodes: readonly LayerNode[]): number {
-  const first = nodes.findIndex((n) => n.weights.some((wt) => wt.trainable));
-  return first < 0 ? nodes.length : first;
+/** Which tensors need a gradient, and the node that computes the output. */
+interface GradientPlan {
+  /** Locals of the tensors that depend on a trainable weight and reach the output: they need dL/d(tensor). */
+  live: ReadonlySet<string>;
+  output: LayerNode | undefined;
+}
+
+function gradientPlan(model: ModelIR): GradientPlan {
+  const outputId = model.outputs[0]?.id;
+  const reaches = new Set(outputId === undefined ? [] : [outputId]);
+  for (const node of [...model.nodes].reverse()) {
+    if (reaches.has(node.local)) for (const input of node.inputs) reaches.add(input.id);
+  }
+  // Below the first layer with weights (one_hot, a normalising layer) nothing needs a gradient.
+  const dependent = new Set<string>();
+  for (const node of model.nodes) {
+    if (ownerOf(model, node).weights.some((wt) => wt.trainable) || node.inputs.some((i) => dependent.has(i.id))) dependent.add(node.local);
+  }
+  return { live: new Set([...dependent].filter((id) => reaches.has(id))), output: model.nodes.find((n) => n.local === outputId) };
+}
+
+/** Why this (live) layer has no derived gradient; null when it has one. */
+function layerObstacle(node: LayerNode, plan: GradientPlan): string | null {
+  const rule = ruleOf(node);
+  if (rule === undefined) return `layer ${node.id} (${node.def.name}): ${NOT_YET.get(node.def.name) ?? 'has no derived gradient'}`;
+  const own = rule.obstacle?.(node) ?? null;
+  if (own !== null) return own;
+  if (rule.inputs === undefined && node.inputs.some((i) => plan.live.has(i.id))) return `layer ${node.id} (${node.def.name}) reads ids computed from weights, which have no gradient`;
+  const activation = activationOf(node);
+  if (!SUPPORTED.has(activation.name)) return `activation ${activation.name} of ${node.id}`;
+  if (activation.name === 'softmax' && node !== plan.output) return 'softmax before the output layer';
+  // With a negative alpha the activation's sign no longer tells where its input was positive.
+  if ((activation.alpha ?? 0) < 0) return `activation ${activation.name} of ${node.id} has a negative alpha`;
+  return null;
 }
 
 /** Why the model's backward pass cannot be derived, or null when it can. */
 export function derivedBackwardObstacle(model: ModelIR): string | null {
-  if (model.inputs.length !== 1 || model.outputs.length !== 1 || model.nodes.length === 0) return 'not a single chain';
-  let previous = model.inputs[0]!.id;
-  const first = firstWithWeights(model.nodes);
-  for (const [i, node] of model.nodes.entries()) {
-    if (node.inputs.length !== 1 || node.input.id !== previous || node.sharedWith) return 'not a single chain';
-    // No gradient flows below the first layer with weights: a layer there (one_hot) only runs
-    // forward, which the derived pass can do for any layer without weights that ignores `training`.
-    if (i < first && node.weights.length === 0 && (!node.def.usesTraining || node.def.name === 'dropout')) {
-      previous = node.local;
-      continue;
-    }
-    const obstacle = layerObstacle(node);
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) return 'not a single input and a single output';
+  const plan = gradientPlan(model);
+  if (plan.output === undefined) return 'the output is not computed by a layer';
+  for (const node of model.nodes) {
+    // A layer that needs no gradient only runs forward; lossAndGradients has no `training` flag, so
+    // a layer that reads it needs a derived forward line (its training behaviour, written out).
+    const obstacle = plan.live.has(node.local) ? layerObstacle(node, plan) : null;
     if (obstacle !== null) return obstacle;
-    const activation = activationOf(node);
-    if (!SUPPORTED.has(activation.name)) return `activation ${activation.name} of ${node.id}`;
-    if (activation.name === 'softmax' && i !== model.nodes.length - 1) return 'softmax before the output layer';
-    // With a negative alpha the activation's sign no longer tells where its input was positive.
-    if ((activation.alpha ?? 0) < 0) return `activation ${activation.name} of ${node.id} has a negative alpha`;
-    previous = node.local;
+    if (node.def.usesTraining && ruleOf(node)?.forward === undefined) return `layer ${node.id} (${node.def.name}) behaves differently in training and has no derived forward pass`;
   }
-  return model.outputs[0]!.id === previous ? null : 'not a single chain';
+  return null;
 }
 
-/** `$` cannot occur in a .nn name, so these locals never collide with the forward pass's. */
-const grad = (node: LayerNode, weight: string) => `g$${node.local}$${weight}`;
 /** dL/dz at the node's pre-activation: its output for layers without an activation. */
 const delta = (node: LayerNode) => `d$${node.local}`;
-const mask = (node: LayerNode) => `mask$${node.local}`;
+const pooled = (node: LayerNode) => `dp$${node.local}`;
 
 /**
  * dL/dz from dL/da (the expression `da`) through the node's activation, whose derivative is written
@@ -109,130 +114,55 @@ function throughActivation(node: LayerNode, da: string, rt: RuntimeImports, outp
   return `${rt.use('activationBackward')}(${str(a.name)}, ${output}, ${da}${alpha})`;
 }
 
-const MAX_POOLS = new Set(['max_pooling1d', 'max_pooling2d', 'global_max_pooling1d', 'global_max_pooling2d']);
-
-/**
- * dL/dz of the layer below `node` from dL/d(node's output) `d`. A max pooling passes each window's
- * gradient to the window's maximum, where the activation below has the value the pooling output
- * holds: so its derivative is taken at the pooled size (a quarter of the values for 2×2 windows),
- * then routed. The same numbers as routing first, with less work.
- */
-function belowGradient(node: LayerNode, below: LayerNode, d: string, rt: RuntimeImports): string {
-  if (MAX_POOLS.has(node.def.name) && activationOf(below).name !== 'linear') {
-    return inputGradient(node, throughActivation(below, d, rt, node.local), rt);
-  }
-  return throughActivation(below, inputGradient(node, d, rt), rt);
+/** One layer's share of the gradient of a tensor it reads. */
+interface Contribution {
+  consumer: LayerNode;
+  /** The consumer's dL/dz. */
+  d: string;
+  /** dL/d(the tensor) through this consumer. */
+  expr: string;
 }
 
 /**
- * Where a layer with a bias feeds a max pooling, the gradient at the pooling's size: every window
- * passes its whole gradient to one position, so the bias gradient (a sum over every position) is
- * the sum of this smaller tensor — a quarter of the additions for 2×2 windows.
+ * Emits dL/dz of a live node from what its readers contribute (summed where several read it),
+ * returning its local and, where a max pooling alone reads it, the same gradient at the pooled size.
  */
-function pooledGradient(node: LayerNode, below: LayerNode, d: string, rt: RuntimeImports): string | null {
-  if (!MAX_POOLS.has(node.def.name) || !below.weights.some((wt) => wt.trainable && wt.name === 'bias')) return null;
-  return activationOf(below).name === 'linear' ? d : throughActivation(below, d, rt, node.local);
-}
-
-const pooled = (node: LayerNode) => `dp$${node.local}`;
-
-/** The window, strides and padding of a pooling node (strides default to the window), as emitted arguments. */
-function poolArgs(node: LayerNode, n: number): { window: number[]; strides: number[]; pad: string } {
-  const window = tupleOf(node.args, 'pool_size', n);
-  const strides = node.args['strides'] !== undefined ? tupleOf(node.args, 'strides', n) : window;
-  return { window, strides, pad: str(node.args['padding'] as string) };
-}
-
-/** The strides (one number for conv1d) and padding of a conv node, as emitted arguments. */
-function convArgs(node: LayerNode, n: number): { stride: string; pad: string } {
-  const strides = tupleOf(node.args, 'strides', n);
-  return { stride: n === 1 ? String(strides[0]) : numberList(strides), pad: str(node.args['padding'] as string) };
-}
-
-/** Each trainable weight's gradient (emitted as a local) from dL/dz `d`, as `"name": local` entries. */
-function emitWeightGradients(node: LayerNode, d: string, w: CodeWriter, rt: RuntimeImports, biasFrom: string | null = null): string[] {
-  const x = node.input.id;
-  const entries: string[] = [];
-  for (const wt of node.weights) {
-    if (!wt.trainable) continue;
-    const g = grad(node, wt.name);
-    const isKernel = wt.name === 'kernel';
-    if (node.def.name === 'dense') w.line(`const ${g} = ${isKernel ? `tf.matMul(tf.transpose(${x}), ${d})` : `tf.sum(${d}, 0)`};`);
-    else {
-      const n = node.def.name === 'conv1d' ? 1 : 2;
-      const { stride, pad } = convArgs(node, n);
-      const op = node.def.name === 'conv2d_transpose' ? 'conv2dTransposeKernelGradient' : `conv${n}dKernelGradient`;
-      const kernel = `${rt.use(op)}(${x}, ${d}, ${numberList(wt.shape)}, ${stride}, ${pad})`;
-      // The bias gradient sums over every axis but the channels': of dL/dz, or of the smaller
-      // gradient a max pooling above routes from (see pooledGradient).
-      const bias = biasFrom === null ? `tf.sum(${d}, ${numberList(n === 1 ? [0, 1] : [0, 1, 2])})` : `${rt.use('sumToChannels')}(${biasFrom})`;
-      w.line(`const ${g} = ${isKernel ? kernel : bias};`);
+function emitDelta(model: ModelIR, node: LayerNode, contributions: readonly Contribution[], e: BackwardEmitter): { d: string; pooled: string | null } {
+  const { w, rt } = e;
+  const named = (expr: string, dp: string | null = null) => {
+    // A gradient passed on unchanged (an activation layer over a linear one, dropout at rate 0, a
+    // residual add) gets no local of its own.
+    if (/^[\w$]+$/.test(expr)) return { d: expr, pooled: dp };
+    w.line(`const ${delta(node)} = ${expr};`);
+    return { d: delta(node), pooled: dp };
+  };
+  const only = contributions.length === 1 ? contributions[0]! : undefined;
+  if (only !== undefined && MAX_POOLS.has(only.consumer.def.name)) {
+    // A max pooling passes each window's gradient to the window's maximum, where the activation
+    // below has the value the pooling output holds: so its derivative is taken at the pooled size,
+    // then routed, and a bias gradient (a sum over every position) is the sum of that smaller
+    // tensor. The same numbers as routing first, with a quarter of the work for 2×2 windows.
+    const route = (d: string) => ruleOf(only.consumer)!.inputs!(only.consumer, d, e, [true])[0]!;
+    const linear = activationOf(node).name === 'linear';
+    const hasBias = ownerOf(model, node).weights.some((wt) => wt.trainable && wt.name === 'bias');
+    if (hasBias && linear) return named(route(only.d), only.d);
+    if (hasBias) {
+      w.line(`const ${pooled(node)} = ${throughActivation(node, only.d, rt, only.consumer.local)};`);
+      return named(route(pooled(node)), pooled(node));
     }
-    entries.push(`${str(`${node.id}/${wt.name}`)}: ${g}`);
+    if (!linear) return named(route(throughActivation(node, only.d, rt, only.consumer.local)));
   }
-  return entries;
-}
-
-/** dL/d(the node's input) from dL/dz `d`, as an expression. */
-function inputGradient(node: LayerNode, d: string, rt: RuntimeImports): string {
-  const x = node.input.id;
-  const name = node.def.name;
-  switch (name) {
-    case 'dense':
-      return `tf.matMul(${d}, tf.transpose(p.${node.local}.kernel))`;
-    case 'conv1d':
-    case 'conv2d': {
-      const n = name === 'conv1d' ? 1 : 2;
-      const { stride, pad } = convArgs(node, n);
-      return `${rt.use(`conv${n}dInputGradient`)}(${x}, ${d}, p.${node.local}.kernel, ${stride}, ${pad})`;
-    }
-    case 'conv2d_transpose': {
-      const { stride, pad } = convArgs(node, 2);
-      return `${rt.use('conv2dTransposeInputGradient')}(${d}, p.${node.local}.kernel, ${stride}, ${pad})`;
-    }
-    case 'max_pooling1d':
-    case 'max_pooling2d':
-    case 'average_pooling1d':
-    case 'average_pooling2d': {
-      const n = name.endsWith('1d') ? 1 : 2;
-      const { window, strides, pad } = poolArgs(node, n);
-      const sizes = n === 1 ? `${window[0]}, ${strides[0]}` : `${numberList(window)}, ${numberList(strides)}`;
-      return name.startsWith('max')
-        ? `${rt.use(`maxPool${n}dGradient`)}(${d}, ${x}, ${node.local}, ${sizes}, ${pad})`
-        : `${rt.use(`avgPool${n}dGradient`)}(${d}, ${x}, ${sizes}, ${pad})`;
-    }
-    case 'global_max_pooling1d':
-    case 'global_max_pooling2d':
-      return `${rt.use('globalMaxPoolGradient')}(${d}, ${x}, ${node.local})`;
-    case 'global_average_pooling1d':
-    case 'global_average_pooling2d':
-      return `${rt.use('globalAvgPoolGradient')}(${d}, ${x})`;
-    case 'up_sampling1d':
-    case 'up_sampling2d':
-      return `${rt.use('upSamplingGradient')}(${d}, ${x}, ${numberList(tupleOf(node.args, 'size', name === 'up_sampling1d' ? 1 : 2))})`;
-    case 'flatten':
-    case 'reshape':
-      return `tf.reshape(${d}, ${x}.shape)`;
-    case 'dropout':
-      return (node.args['rate'] as number) > 0 ? `tf.mul(${d}, ${mask(node)})` : d;
-    default:
-      // An activation layer: `d` is already the gradient at its input.
-      return d;
-  }
-}
-
-/** Dropout's forward line in the derived pass: it keeps its mask for the backward pass. */
-function dropoutForward(node: LayerNode, w: CodeWriter, rt: RuntimeImports): string {
-  const rate = node.args['rate'] as number;
-  if (rate <= 0) return node.input.id; // as rt.dropout, which draws nothing then
-  w.line(`const ${mask(node)} = ${rt.use('dropoutMask')}(${node.input.id}.shape, ${num(rate)});`);
-  return `tf.mul(${node.input.id}, ${mask(node)})`;
+  const exprs = contributions.map((c) => c.expr);
+  const sum = exprs.length === 1 ? exprs[0]! : exprs.length === 2 ? `tf.add(${exprs[0]}, ${exprs[1]})` : `tf.addN([${exprs.join(', ')}])`;
+  return named(throughActivation(node, sum, rt));
 }
 
 /**
  * Emits `lossAndGradients` after `forward`; `emitForwardBody` writes the forward pass's own lines
  * (`const p = this.params;` and one `const` per layer, each layer written by `replace` where it
- * gives an expression), so both passes compute the same values.
+ * gives an expression), so both passes compute the same values. The backward pass walks the
+ * layers from the output back (the IR's order is a valid forward order), one gradient per tensor,
+ * the contributions of its readers summed.
  */
 export function emitBackward(
   model: ModelIR,
@@ -242,10 +172,9 @@ export function emitBackward(
 ): boolean {
   if (derivedBackwardObstacle(model) !== null) return false;
   const input = model.inputs[0]!;
-  const nodes = model.nodes;
-  const last = nodes[nodes.length - 1]!;
-  // Nothing needs the gradient below the first layer with weights.
-  const first = firstWithWeights(nodes);
+  const plan = gradientPlan(model);
+  const last = plan.output!;
+  const e: BackwardEmitter = { w, rt, weight: (node, name) => `p.${ownerOf(model, node).local}.${name}` };
   w.line();
   w.line(`/**`);
   w.line(` * The loss, the prediction (as \`forward(x, true)\`) and the gradient of every trainable weight`);
@@ -253,37 +182,50 @@ export function emitBackward(
   w.line(` * gradient tape. Call it inside \`tf.tidy\`.`);
   w.line(` */`);
   w.block(`lossAndGradients(${input.id}: tf.Tensor, yTrue: tf.Tensor, loss: ${rt.useType('LossName')} | ${rt.useType('CustomLoss')}): { loss: tf.Scalar; prediction: tf.Tensor; gradients: Record<string, tf.Tensor> } {`, () => {
-    emitForwardBody((node) => (node.def.name === 'dropout' ? dropoutForward(node, w, rt) : undefined));
+    emitForwardBody((node) => ruleOf(node)?.forward?.(node, e));
     const output = activationOf(last);
     const folded = OUTPUT_ACTIVATIONS.has(output.name);
     w.line(`const out = ${rt.use('outputGradient')}(loss, yTrue, ${last.local}, ${str(folded ? output.name : 'linear')});`);
-    // Filled from the output back; listed in the order of weights() at the end.
-    const entries: string[][] = [];
-    if (first < nodes.length) {
-      let d = delta(last);
-      w.line(`const ${d} = ${folded ? 'out.dz' : throughActivation(last, 'out.dz', rt)};`);
-      let biasFrom: string | null = null;
-      for (let i = nodes.length - 1; i >= first; i--) {
-        const node = nodes[i]!;
-        entries.unshift(emitWeightGradients(node, d, w, rt, biasFrom));
-        biasFrom = null;
-        if (i === first) break;
-        const below = nodes[i - 1]!;
-        const routed = pooledGradient(node, below, d, rt);
-        if (routed !== null && routed !== d) {
-          w.line(`const ${pooled(below)} = ${routed};`);
-          biasFrom = pooled(below);
-        } else if (routed !== null) biasFrom = d;
-        const next = biasFrom !== null ? inputGradient(node, biasFrom, rt) : belowGradient(node, below, d, rt);
-        // Layers that pass the gradient through unchanged (dropout at rate 0, activation layers
-        // over a linear layer) get no local of their own.
-        if (next === d) continue;
-        d = delta(below);
-        w.line(`const ${d} = ${next};`);
+    // Each weight's gradient locals (several for a shared layer), by its name in weights().
+    const byWeight = new Map<string, string[]>();
+    const contributions = new Map<string, Contribution[]>();
+    for (const node of [...model.nodes].reverse()) {
+      if (!plan.live.has(node.local)) continue;
+      let d: string;
+      let dp: string | null = null;
+      if (node === last) {
+        d = delta(last);
+        w.line(`const ${d} = ${folded ? 'out.dz' : throughActivation(last, 'out.dz', rt)};`);
+      } else ({ d, pooled: dp } = emitDelta(model, node, contributions.get(node.local) ?? [], e));
+      const rule = ruleOf(node)!;
+      const owner = ownerOf(model, node);
+      const trainable = owner.weights.filter((wt) => wt.trainable);
+      if (trainable.length > 0) {
+        const exprs = rule.weights!(node, d, e, owner.weights, dp);
+        for (const wt of trainable) {
+          w.line(`const ${gradLocal(node, wt.name)} = ${exprs[wt.name]};`);
+          const key = `${owner.id}/${wt.name}`;
+          byWeight.set(key, [...(byWeight.get(key) ?? []), gradLocal(node, wt.name)]);
+        }
       }
+      const needed = node.inputs.map((i) => plan.live.has(i.id));
+      if (!needed.some(Boolean)) continue;
+      rule.inputs!(node, d, e, needed).forEach((expr, k) => {
+        if (expr === null) return;
+        const id = node.inputs[k]!.id;
+        // Readers in forward order, so sums read as the forward pass does.
+        contributions.set(id, [{ consumer: node, d, expr }, ...(contributions.get(id) ?? [])]);
+      });
     }
-    const gradients = entries.flat();
-    w.line(`return { loss: out.loss, prediction: ${last.local}, gradients: ${gradients.length > 0 ? `{ ${gradients.join(', ')} }` : '{}'} };`);
+    // Listed in the order of weights(); a shared layer's gradient is the sum over its uses.
+    const entries = model.nodes.filter((n) => !n.sharedWith).flatMap((n) =>
+      n.weights.filter((wt) => wt.trainable).map((wt) => {
+        const locals = [...(byWeight.get(`${n.id}/${wt.name}`) ?? [])].reverse();
+        const value = locals.length === 0 ? `tf.zerosLike(p.${n.local}.${wt.name})` : locals.length === 1 ? locals[0]! : locals.length === 2 ? `tf.add(${locals[0]}, ${locals[1]})` : `tf.addN([${locals.join(', ')}])`;
+        return `${str(`${n.id}/${wt.name}`)}: ${value}`;
+      }),
+    );
+    w.line(`return { loss: out.loss, prediction: ${last.local}, gradients: ${entries.length > 0 ? `{ ${entries.join(', ')} }` : '{}'} };`);
   });
   return true;
 }

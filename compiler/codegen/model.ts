@@ -93,6 +93,7 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
     const emitBody = (replace?: (node: LayerNode) => string | undefined) => {
       if (owners.length > 0) w.line(`const p = this.params;`);
       for (const node of model.nodes) {
+        if (node.weightsOnly) continue; // its result reaches no output: nothing reads it
         const owner = weightOwner(model, node);
         const expr = replace?.(node) ?? node.def.emit({
           input: node.input.id,

@@ -1,4 +1,4 @@
-// The runtime half of the backward pass the compiler derives for chains of layers
+// The runtime half of the backward pass the compiler derives for graphs of layers
 // (compiler/codegen/backward.ts): the gradient at the output layer's pre-activation, each
 // activation's derivative written from its output, and the convolution and pooling gradients as
 // single kernel calls (tfjs-core exports no op for most of them). Generated code calls these
@@ -178,4 +178,67 @@ export function upSamplingGradient(dy: tf.Tensor, input: tf.Tensor, factors: rea
   const split = spatial.flatMap((size, i) => [size, factors[i]!]);
   const copies = spatial.map((_, i) => 2 + 2 * i);
   return tf.sum(tf.reshape(dy, [batch!, ...split, rest[rest.length - 1]!]), copies);
+}
+
+
+/** x̂ = (x − mean) / √(variance + ε): the normalised input of batch or layer normalisation. */
+export function normalised(x: tf.Tensor, stats: { mean: tf.Tensor; variance: tf.Tensor }, epsilon: number): tf.Tensor {
+  return tf.mul(tf.sub(x, stats.mean), tf.rsqrt(tf.add(stats.variance, epsilon)));
+}
+
+/**
+ * dL/dx of batch normalisation in training (statistics over the m positions of each channel), from
+ * dL/dy, x̂, gamma and the gradients of gamma (Σ dy·x̂) and beta (Σ dy):
+ * dx = gamma / √(variance + ε) · (dy − (dbeta + x̂·dgamma) / m).
+ */
+export function batchNormInputGradient(
+  dy: tf.Tensor,
+  xHat: tf.Tensor,
+  gamma: tf.Tensor,
+  variance: tf.Tensor,
+  epsilon: number,
+  dGamma: tf.Tensor,
+  dBeta: tf.Tensor,
+): tf.Tensor {
+  const m = dy.size / dy.shape[dy.rank - 1]!;
+  const scale = tf.mul(gamma, tf.rsqrt(tf.add(variance, epsilon)));
+  return tf.mul(scale, tf.sub(dy, tf.div(tf.add(dBeta, tf.mul(xHat, dGamma)), m)));
+}
+
+/**
+ * dL/dx of layer normalisation (statistics over each sample's last axis, kept as size-1 axes),
+ * from dL/dy and x̂: with g = dy·gamma, dx = (g − mean(g) − x̂·mean(g·x̂)) / √(variance + ε).
+ */
+export function layerNormInputGradient(dy: tf.Tensor, xHat: tf.Tensor, gamma: tf.Tensor, variance: tf.Tensor, epsilon: number): tf.Tensor {
+  const g = tf.mul(dy, gamma);
+  const centred = tf.sub(tf.sub(g, tf.mean(g, -1, true)), tf.mul(xHat, tf.mean(tf.mul(g, xHat), -1, true)));
+  return tf.mul(centred, tf.rsqrt(tf.add(variance, epsilon)));
+}
+
+/**
+ * dL/dtable of an embedding (`tf.gather(table, ids)`): each id's row gets the sum of the gradients
+ * at the positions that read it, repeated ids included.
+ */
+export function embeddingGradient(dy: tf.Tensor, ids: tf.Tensor, vocabulary: number): tf.Tensor {
+  const dim = dy.shape[dy.rank - 1]!;
+  return tf.unsortedSegmentSum(tf.reshape(dy, [-1, dim]), tf.reshape(tf.cast(ids, 'int32'), [-1]), vocabulary);
+}
+
+/**
+ * dL/dx of maxout (the maximum of each of `units` groups of the last axis): as the tape's gradient
+ * of `tf.max`, every value equal to its group's maximum gets the group's gradient.
+ */
+export function maxoutGradient(dy: tf.Tensor, x: tf.Tensor, y: tf.Tensor, units: number): tf.Tensor {
+  const groups = [...x.shape.slice(0, -1), units, x.shape[x.rank - 1]! / units];
+  const hits = tf.cast(tf.equal(tf.reshape(x, groups), tf.expandDims(y, -1)), 'float32');
+  return tf.reshape(tf.mul(hits, tf.expandDims(dy, -1)), x.shape);
+}
+
+/**
+ * dL/dtable of a learned positional encoding (`x + table[0:steps]`): the gradient summed over the
+ * batch, padded with zeros for the rows past the sequence's length.
+ */
+export function learnedPositionsGradient(dy: tf.Tensor, rows: number): tf.Tensor {
+  const perPosition = tf.sum(dy, 0);
+  return tf.pad(perPosition, [[0, rows - perPosition.shape[0]!], [0, 0]]);
 }

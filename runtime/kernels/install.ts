@@ -13,6 +13,7 @@ import { createMaxPoolGrad } from './max-pool-grad.js';
 import { createSlice } from './slice.js';
 import { createSum } from './sum.js';
 import { createUnsortedSegmentSum } from './unsorted-segment-sum.js';
+import { createSplitV, createUnpack } from './unpack-split.js';
 
 /**
  * - `fast`: everything below — the default of `useBackend('wasm')`.
@@ -35,7 +36,9 @@ const FASTER: Record<string, () => tf.KernelConfig> = {
   GatherV2: createGather,
   MaxPoolGrad: createMaxPoolGrad,
   Slice: createSlice,
+  SplitV: createSplitV,
   Sum: createSum,
+  Unpack: createUnpack,
 };
 
 /** The stock configs of the kernels replaced so far, to put them back. */

@@ -34,7 +34,7 @@ async function expectAgreement(compute: () => tf.Tensor[], wasmKernels: 'fast' |
 describe('wasm kernels', () => {
   it('are installed by useBackend("wasm")', async () => {
     await valuesOn('wasm', () => []);
-    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'GatherV2', 'MaxPoolGrad', 'Slice', 'Sum', 'UnsortedSegmentSum']);
+    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'GatherV2', 'MaxPoolGrad', 'Slice', 'SplitV', 'Sum', 'Unpack', 'UnsortedSegmentSum']);
     await valuesOn('wasm', () => [], 'minimal');
     expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum']);
   });

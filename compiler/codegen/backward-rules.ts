@@ -1,0 +1,256 @@
+// How the derived backward pass (backward.ts) differentiates each layer: one entry per layer,
+// giving the gradients of its trainable weights and of each of its inputs from dL/dz (the gradient
+// at its pre-activation; backward.ts applies activations and sums the gradients of a tensor that
+// several layers read), and, where the backward pass needs values the forward pass does not keep,
+// the layer's own line in the derived forward pass. A layer without an entry keeps the tape;
+// adding one (the recurrent layers, attention) is one entry here.
+import { num } from '../layers/activations.js';
+import { numberList, tupleOf } from '../layers/spatial.js';
+import type { WeightSpec } from '../layers/types.js';
+import type { LayerNode } from '../ir.js';
+import { knownSize } from '../shapes/dim.js';
+import type { RuntimeImports } from './imports.js';
+import { str, type CodeWriter } from './writer.js';
+
+/** What a rule writes with. */
+export interface BackwardEmitter {
+  w: CodeWriter;
+  rt: RuntimeImports;
+  /** The expression of one of the node's weights (its owner's, for a use of a shared layer). */
+  weight(node: LayerNode, name: string): string;
+}
+
+export interface LayerBackward {
+  /**
+   * The layer applies its `activation:` argument last (dense, conv), so backward.ts takes the
+   * activation's derivative before the rule sees dL/dz. Other layers' `activation:` (a recurrent
+   * cell's) is the rule's own business.
+   */
+  appliesActivation?: boolean;
+  /** Why this use of the layer has no derived gradient (an argument it does not cover), or null. */
+  obstacle?(node: LayerNode): string | null;
+  /** The layer's expression in the derived forward pass, where it must keep something for the backward pass (lines before it may be emitted). */
+  forward?(node: LayerNode, e: BackwardEmitter): string;
+  /**
+   * The gradient of each of the layer's weights from dL/dz `d`, as expressions by weight name
+   * (lines they need may be emitted first). `specs` are the weights (the owner's, when shared);
+   * `pooled` is the same gradient at a max pooling's size, which sums to the same bias gradient.
+   */
+  weights?(node: LayerNode, d: string, e: BackwardEmitter, specs: readonly WeightSpec[], pooled: string | null): Record<string, string>;
+  /**
+   * dL/d(each input) from dL/dz `d`, as expressions, for the inputs marked `needed` (null for the
+   * others); absent when no gradient flows to the input (embedding ids). Lines may be emitted first.
+   */
+  inputs?(node: LayerNode, d: string, e: BackwardEmitter, needed: readonly boolean[]): (string | null)[];
+}
+
+/** `$` cannot occur in a .nn name, so these locals never collide with the forward pass's. */
+export const gradLocal = (node: LayerNode, weight: string) => `g$${node.local}$${weight}`;
+const statsLocal = (node: LayerNode) => `stats$${node.local}`;
+const normalisedLocal = (node: LayerNode) => `xhat$${node.local}`;
+export const maskLocal = (node: LayerNode) => `mask$${node.local}`;
+
+/** A rule for a layer of one input whose gradient is one expression. */
+const single = (gradient: (node: LayerNode, d: string, e: BackwardEmitter) => string) => (node: LayerNode, d: string, e: BackwardEmitter, needed: readonly boolean[]) =>
+  [needed[0] ? gradient(node, d, e) : null];
+
+/** The window, strides and padding of a pooling node (strides default to the window), as emitted arguments. */
+function poolArgs(node: LayerNode, n: number): { window: number[]; strides: number[]; pad: string } {
+  const window = tupleOf(node.args, 'pool_size', n);
+  const strides = node.args['strides'] !== undefined ? tupleOf(node.args, 'strides', n) : window;
+  return { window, strides, pad: str(node.args['padding'] as string) };
+}
+
+/** The strides (one number for conv1d) and padding of a conv node, as emitted arguments. */
+function convArgs(node: LayerNode, n: number): { stride: string; pad: string } {
+  const strides = tupleOf(node.args, 'strides', n);
+  return { stride: n === 1 ? String(strides[0]) : numberList(strides), pad: str(node.args['padding'] as string) };
+}
+
+const lastSize = (node: LayerNode, shape = node.input.shape) => knownSize(shape[shape.length - 1]) ?? 0;
+
+const dense: LayerBackward = {
+  appliesActivation: true,
+  weights(node, d, e, _specs, pooled) {
+    const x = node.input.id;
+    if (node.input.shape.length === 2) return { kernel: `tf.matMul(tf.transpose(${x}), ${d})`, bias: `tf.sum(${d}, 0)` };
+    // On a sequence the forward pass is one matmul over every step: the same here, in 2-D.
+    const d2 = `tf.reshape(${d}, [-1, ${lastSize(node, node.shape)}])`;
+    return { kernel: `tf.matMul(tf.transpose(tf.reshape(${x}, [-1, ${lastSize(node)}])), ${d2})`, bias: `${e.rt.use('sumToChannels')}(${pooled ?? d})` };
+  },
+  inputs: single((node, d, e) => {
+    const kernel = e.weight(node, 'kernel');
+    if (node.input.shape.length === 2) return `tf.matMul(${d}, tf.transpose(${kernel}))`;
+    return `tf.reshape(tf.matMul(tf.reshape(${d}, [-1, ${lastSize(node, node.shape)}]), tf.transpose(${kernel})), ${node.input.id}.shape)`;
+  }),
+};
+
+function conv(n: 1 | 2, transposed = false): LayerBackward {
+  return {
+    appliesActivation: true,
+    obstacle: (node) => (!transposed && tupleOf(node.args, 'dilation_rate', n).some((r) => r > 1) ? `layer ${node.id} is dilated` : null),
+    weights(node, d, e, specs, pooled) {
+      const { stride, pad } = convArgs(node, n);
+      const kernel = specs.find((s) => s.name === 'kernel')!;
+      const op = transposed ? 'conv2dTransposeKernelGradient' : `conv${n}dKernelGradient`;
+      // The bias gradient sums over every axis but the channels': of dL/dz, or of the smaller
+      // gradient a max pooling above routes from (see backward.ts).
+      const bias = pooled === null ? `tf.sum(${d}, ${numberList(n === 1 ? [0, 1] : [0, 1, 2])})` : `${e.rt.use('sumToChannels')}(${pooled})`;
+      return { kernel: `${e.rt.use(op)}(${node.input.id}, ${d}, ${numberList(kernel.shape)}, ${stride}, ${pad})`, bias };
+    },
+    inputs: single((node, d, e) => {
+      const { stride, pad } = convArgs(node, n);
+      if (transposed) return `${e.rt.use('conv2dTransposeInputGradient')}(${d}, ${e.weight(node, 'kernel')}, ${stride}, ${pad})`;
+      return `${e.rt.use(`conv${n}dInputGradient`)}(${node.input.id}, ${d}, ${e.weight(node, 'kernel')}, ${stride}, ${pad})`;
+    }),
+  };
+}
+
+function pool(n: 1 | 2, kind: 'max' | 'avg'): LayerBackward {
+  return {
+    inputs: single((node, d, e) => {
+      const { window, strides, pad } = poolArgs(node, n);
+      const sizes = n === 1 ? `${window[0]}, ${strides[0]}` : `${numberList(window)}, ${numberList(strides)}`;
+      return kind === 'max'
+        ? `${e.rt.use(`maxPool${n}dGradient`)}(${d}, ${node.input.id}, ${node.local}, ${sizes}, ${pad})`
+        : `${e.rt.use(`avgPool${n}dGradient`)}(${d}, ${node.input.id}, ${sizes}, ${pad})`;
+    }),
+  };
+}
+
+const globalMaxPool: LayerBackward = { inputs: single((node, d, e) => `${e.rt.use('globalMaxPoolGradient')}(${d}, ${node.input.id}, ${node.local})`) };
+const globalAvgPool: LayerBackward = { inputs: single((node, d, e) => `${e.rt.use('globalAvgPoolGradient')}(${d}, ${node.input.id})`) };
+const upSampling = (n: 1 | 2): LayerBackward => ({
+  inputs: single((node, d, e) => `${e.rt.use('upSamplingGradient')}(${d}, ${node.input.id}, ${numberList(tupleOf(node.args, 'size', n))})`),
+});
+const reshaping: LayerBackward = { inputs: single((node, d) => `tf.reshape(${d}, ${node.input.id}.shape)`) };
+/** An activation layer: backward.ts has applied its derivative, so `d` is already at its input. */
+export const passThrough: LayerBackward = { inputs: single((_node, d) => d) };
+
+const dropout: LayerBackward = {
+  // It keeps its mask for the backward pass, drawn from the stream rt.dropout draws from.
+  forward(node, e) {
+    const rate = node.args['rate'] as number;
+    if (rate <= 0) return node.input.id; // as rt.dropout, which draws nothing then
+    e.w.line(`const ${maskLocal(node)} = ${e.rt.use('dropoutMask')}(${node.input.id}.shape, ${num(rate)});`);
+    return `tf.mul(${node.input.id}, ${maskLocal(node)})`;
+  },
+  inputs: single((node, d) => ((node.args['rate'] as number) > 0 ? `tf.mul(${d}, ${maskLocal(node)})` : d)),
+};
+
+const batchNormalization: LayerBackward = {
+  // The statistics rt.batchNormTraining computes (and its update of the moving ones), kept.
+  forward(node, e) {
+    const x = node.input.id;
+    const w = (name: string) => e.weight(node, name);
+    e.w.line(`const ${statsLocal(node)} = ${e.rt.use('batchNormStatistics')}(${x}, ${w('moving_mean')}, ${w('moving_variance')}, ${num(node.args['momentum'] as number)});`);
+    return `tf.batchNorm(${x}, ${statsLocal(node)}.mean, ${statsLocal(node)}.variance, ${w('beta')}, ${w('gamma')}, ${num(node.args['epsilon'] as number)})`;
+  },
+  weights(node, d, e) {
+    e.w.line(`const ${normalisedLocal(node)} = ${e.rt.use('normalised')}(${node.input.id}, ${statsLocal(node)}, ${num(node.args['epsilon'] as number)});`);
+    return { gamma: `${e.rt.use('sumToChannels')}(tf.mul(${d}, ${normalisedLocal(node)}))`, beta: `${e.rt.use('sumToChannels')}(${d})` };
+  },
+  inputs: single((node, d, e) => {
+    const eps = num(node.args['epsilon'] as number);
+    return `${e.rt.use('batchNormInputGradient')}(${d}, ${normalisedLocal(node)}, ${e.weight(node, 'gamma')}, ${statsLocal(node)}.variance, ${eps}, ${gradLocal(node, 'gamma')}, ${gradLocal(node, 'beta')})`;
+  }),
+};
+
+const layerNormalization: LayerBackward = {
+  // The ops of rt.layerNorm, with the statistics and x̂ kept.
+  forward(node, e) {
+    const x = node.input.id;
+    e.w.line(`const ${statsLocal(node)} = tf.moments(${x}, -1, true);`);
+    e.w.line(`const ${normalisedLocal(node)} = ${e.rt.use('normalised')}(${x}, ${statsLocal(node)}, ${num(node.args['epsilon'] as number)});`);
+    return `tf.add(tf.mul(${normalisedLocal(node)}, ${e.weight(node, 'gamma')}), ${e.weight(node, 'beta')})`;
+  },
+  weights: (node, d, e) => ({ gamma: `${e.rt.use('sumToChannels')}(tf.mul(${d}, ${normalisedLocal(node)}))`, beta: `${e.rt.use('sumToChannels')}(${d})` }),
+  inputs: single((node, d, e) => {
+    const eps = num(node.args['epsilon'] as number);
+    return `${e.rt.use('layerNormInputGradient')}(${d}, ${normalisedLocal(node)}, ${e.weight(node, 'gamma')}, ${statsLocal(node)}.variance, ${eps})`;
+  }),
+};
+
+const embedding: LayerBackward = {
+  weights: (node, d, e) => ({ embeddings: `${e.rt.use('embeddingGradient')}(${d}, ${node.input.id}, ${node.args['input_dim'] as number})` }),
+};
+
+const maxout: LayerBackward = {
+  inputs: single((node, d, e) => `${e.rt.use('maxoutGradient')}(${d}, ${node.input.id}, ${node.local}, ${node.args['units'] as number})`),
+};
+
+const repeatVector: LayerBackward = { inputs: single((_node, d) => `tf.sum(${d}, 1)`) };
+
+const positionalEncoding: LayerBackward = {
+  weights: (node, d, e, specs) => ({ embeddings: `${e.rt.use('learnedPositionsGradient')}(${d}, ${specs.find((s) => s.name === 'embeddings')?.shape[0] ?? 0})` }),
+  inputs: single((_node, d) => d),
+};
+
+/** add, subtract, multiply: element-wise over inputs of one shape. */
+function elementwise(op: 'add' | 'sub' | 'mul'): LayerBackward {
+  return {
+    inputs: (node, d, _e, needed) =>
+      node.inputs.map((_, k) => {
+        if (!needed[k]) return null;
+        if (op === 'add') return d;
+        if (op === 'sub') return k === 0 ? d : `tf.neg(${d})`;
+        const others = node.inputs.filter((_i, j) => j !== k).map((i) => i.id);
+        return `tf.mul(${d}, ${others.reduce((acc, x) => `tf.mul(${acc}, ${x})`)})`;
+      }),
+  };
+}
+
+const concat: LayerBackward = {
+  inputs(node, d, e, needed) {
+    const rank = node.shape.length;
+    const given = (node.args['axis'] as number | undefined) ?? -1;
+    const axis = given < 0 ? rank + given : given;
+    // Each input's share of the joined axis: its size where known, else read at run time.
+    const sizes = node.inputs.map((i) => String(knownSize(i.shape[axis]) ?? `${i.id}.shape[${axis}]!`));
+    const parts = node.inputs.map((_, k) => (needed[k] ? `d$${node.local}$${k}` : ''));
+    e.w.line(`const [${parts.join(', ')}] = tf.split(${d}, [${sizes.join(', ')}], ${axis});`);
+    return parts.map((p) => (p === '' ? null : p));
+  },
+};
+
+/** Every layer the derived pass differentiates, by name (activation layers are handled by backward.ts). */
+export const backwardRules: ReadonlyMap<string, LayerBackward> = new Map<string, LayerBackward>([
+  ['dense', dense],
+  ['conv1d', conv(1)],
+  ['conv2d', conv(2)],
+  ['conv2d_transpose', conv(2, true)],
+  ['max_pooling1d', pool(1, 'max')],
+  ['max_pooling2d', pool(2, 'max')],
+  ['average_pooling1d', pool(1, 'avg')],
+  ['average_pooling2d', pool(2, 'avg')],
+  ['global_max_pooling1d', globalMaxPool],
+  ['global_max_pooling2d', globalMaxPool],
+  ['global_average_pooling1d', globalAvgPool],
+  ['global_average_pooling2d', globalAvgPool],
+  ['up_sampling1d', upSampling(1)],
+  ['up_sampling2d', upSampling(2)],
+  ['flatten', reshaping],
+  ['reshape', reshaping],
+  ['dropout', dropout],
+  ['batch_normalization', batchNormalization],
+  ['layer_normalization', layerNormalization],
+  ['embedding', embedding],
+  ['maxout', maxout],
+  ['repeat_vector', repeatVector],
+  ['positional_encoding', positionalEncoding],
+  ['add', elementwise('add')],
+  ['subtract', elementwise('sub')],
+  ['multiply', elementwise('mul')],
+  ['concat', concat],
+]);
+
+/** Layers that stay on the tape for now, and why (another piece of work writes their gradients). */
+export const NOT_YET: ReadonlyMap<string, string> = new Map([
+  ['simple_rnn', 'recurrent layers have no derived gradient yet'],
+  ['lstm', 'recurrent layers have no derived gradient yet'],
+  ['gru', 'recurrent layers have no derived gradient yet'],
+  ['multi_head_attention', 'attention has no derived gradient yet'],
+  ['cross_attention', 'attention has no derived gradient yet'],
+  ['transformer_encoder', 'transformer blocks have no derived gradient yet'],
+  ['transformer_decoder', 'transformer blocks have no derived gradient yet'],
+]);

@@ -1,0 +1,372 @@
+// The backward pass the compiler derives for graphs, not just chains — `let` bindings, a tensor
+// read by several layers (its gradient the sum of theirs), add/subtract/multiply/concat merges,
+// residual blocks, `repeat`, shared layers — and for batch and layer normalisation, embeddings,
+// dense on sequences, maxout, repeat_vector and positional encodings: against tfjs's autodiff, the
+// oracle, on cpu and on wasm. Some gradients are zero in exact arithmetic (a bias before batch
+// normalisation); as test/layer-gradients.test.ts does, each gradient is compared relative to its
+// own scale or a thousandth of the model's largest gradient, whichever is larger.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+import { compile } from '../compiler/compile.js';
+import { derivedBackwardObstacle } from '../compiler/codegen/backward.js';
+import { fit, lossFunction, seedDropout, tf, useBackend, type LossName, type TableData, type TrainableModel, type TrainPlan } from '../runtime/index.js';
+import { outDir } from './helpers/load.js';
+import { typeErrors } from './helpers/typecheck.js';
+import { randomValues, relativeError } from './kernels/helpers.js';
+
+interface DerivedModel extends TrainableModel {
+  lossAndGradients(x: tf.Tensor, y: tf.Tensor, loss: LossName): { loss: tf.Scalar; prediction: tf.Tensor; gradients: Record<string, tf.Tensor> };
+  dispose(): void;
+}
+
+/** The model `name` (default `M`) of `source`, compiled with or without the derived pass. */
+async function newModel(source: string, seed: number, derivedBackward = true, name = 'M'): Promise<DerivedModel> {
+  const result = compile(source, { fileName: 'derived-graph.nn', derivedBackward });
+  if (result.output === undefined) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
+  mkdirSync(outDir, { recursive: true });
+  const file = `${outDir}${createHash('sha1').update(result.output).digest('hex').slice(0, 12)}.ts`;
+  writeFileSync(file, result.output);
+  const module = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
+  const model = new (module[name] as new (o: { seed: number }) => DerivedModel)({ seed });
+  expect(typeof model.lossAndGradients).toBe(derivedBackward ? 'function' : 'undefined');
+  return model;
+}
+
+function labels(loss: LossName, shape: number[]): tf.Tensor {
+  const [rows, units] = [shape[0]!, shape[shape.length - 1]!];
+  if (loss === 'categorical_crossentropy') return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Array.from({ length: rows }, (_, i) => (i * 7) % units), 'int32'), units), 'float32'));
+  return tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), 41), shape);
+}
+
+function input(shape: number[], ids: number): tf.Tensor {
+  const values = randomValues(shape.reduce((a, b) => a * b, 1), 40);
+  return tf.tensor(ids > 0 ? values.map((v) => Math.floor(((v + 1) / 2) * ids)) : values, shape);
+}
+
+const maxAbs = (values: ArrayLike<number>) => Array.from(values).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+
+/**
+ * The derived loss and gradients against tf.variableGrads over `forward(x, true)` on the same
+ * model; `ids` > 0 makes the input whole numbers in [0, ids).
+ */
+async function compare(source: string, inputShape: number[], outputShape: number[], loss: LossName, backend: 'cpu' | 'wasm', ids = 0, name = 'M'): Promise<void> {
+  await useBackend(backend);
+  const model = await newModel(source, 3, true, name);
+  const x = input(inputShape, ids);
+  const y = labels(loss, outputShape);
+  const weights = model.weights().filter((w) => w.variable.trainable);
+  const before = tf.memory().numTensors;
+  seedDropout(17);
+  const derived = tf.tidy(() => {
+    const out = model.lossAndGradients(x, y, loss);
+    expect(out.prediction.shape).toEqual(outputShape);
+    expect(Object.keys(out.gradients)).toEqual(weights.map((w) => w.name));
+    return [out.loss, ...weights.map((w) => out.gradients[w.name]!)];
+  });
+  seedDropout(17);
+  const lossFn = lossFunction(loss);
+  const oracle = tf.tidy(() => {
+    const { value, grads } = tf.variableGrads(() => lossFn(y, model.forward(x, true)), weights.map((w) => w.variable));
+    return [value, ...weights.map((w) => grads[w.variable.name]!)];
+  });
+  expect(relativeError(derived[0]!.dataSync(), oracle[0]!.dataSync())).toBeLessThan(1e-5);
+  const largest = Math.max(...oracle.slice(1).map((t) => maxAbs(t.dataSync())));
+  expect(largest).toBeGreaterThan(1e-6);
+  for (let i = 1; i < derived.length; i++) {
+    const weight = weights[i - 1]!.name;
+    expect(derived[i]!.shape, weight).toEqual(oracle[i]!.shape);
+    const want = oracle[i]!.dataSync();
+    const got = derived[i]!.dataSync();
+    if (maxAbs(want) < largest * 1e-6) {
+      // Zero in exact arithmetic (a bias before batch normalisation): both must be float noise.
+      expect(maxAbs(got) / largest, weight).toBeLessThan(1e-6);
+      continue;
+    }
+    const difference = maxAbs(want.map((v, j) => v - got[j]!));
+    expect(difference / Math.max(maxAbs(want), largest * 1e-3), weight).toBeLessThan(1e-4);
+  }
+  tf.dispose([...derived, ...oracle]);
+  expect(tf.memory().numTensors).toBe(before);
+  tf.dispose([x, y]);
+  model.dispose();
+}
+
+/** `let`, a tensor read by three layers, residual blocks under `repeat`, `add` in a chain. */
+const RESIDUAL_MLP = `
+block Res(units: int) {
+  input x: [b, units]
+  let y = x |> dense(units, activation: tanh) |> dense(units)
+  output relu(x + y)
+}
+model M {
+  input x: [batch, 6]
+  dense(8, activation: elu)
+  let skip = relu()
+  repeat 2 { Res(8) }
+  add(skip)
+  dense(3, activation: softmax)
+}
+`;
+
+/** One tensor read by two branches and by the concat that joins them (with the model's input between). */
+const FAN_OUT_CONCAT = `
+model M {
+  input x: [batch, 5]
+  let h = x |> dense(6, activation: sigmoid)
+  let a = h |> dense(4, activation: relu)
+  let b = h |> dense(3, activation: tanh)
+  concat(a, x, b, h) |> dense(2)
+}
+`;
+
+/** multiply and subtract of two and three inputs, and a tensor multiplied by itself. */
+const SUBTRACT_MULTIPLY = `
+model M {
+  input x: [batch, 5]
+  let h = x |> dense(6)
+  let a = h |> dense(4, activation: tanh)
+  let b = h |> dense(4, activation: sigmoid)
+  let gated = multiply(a, b)
+  let diff = subtract(gated, a, b)
+  multiply(diff, diff) |> dense(2)
+}
+`;
+
+/** A shared layer applied twice in a row: its weights' gradients are the sum over both uses. */
+const SHARED = `
+model M {
+  input x: [batch, 4]
+  layer s = dense(4, activation: tanh)
+  let a = x |> dense(4) |> s
+  let b = a |> s
+  concat(a, b) |> dense(2)
+}
+`;
+
+/** A shared layer whose first use reaches no output (kept for its weights): only the live use has a gradient. */
+const SHARED_DEAD_OWNER = `
+model M {
+  input x: [batch, 4]
+  layer s = dense(4, activation: tanh)
+  let unused = x |> s
+  let b = x |> dense(4) |> s
+  output b
+}
+`;
+
+/** A residual block of conv + batch norm (the resnet example's) in a small CNN, batch norm after a pooling and on dense. */
+const BATCHNORM_CNN = `
+block Residual(filters: int) {
+  input x: [b, h, w, filters]
+  let y = x |> conv2d(filters, 3, padding: same) |> batchnorm() |> relu()
+            |> conv2d(filters, 3, padding: same) |> batchnorm()
+  output relu(x + y)
+}
+model M {
+  input x: [batch, 6, 6, 2]
+  conv2d(4, 3, padding: same, activation: relu)
+  Residual(4)
+  max_pool2d(2)
+  batchnorm(momentum: 0.9)
+  global_avg_pool2d()
+  dense(5)
+  batchnorm()
+  relu()
+  dense(3, activation: softmax)
+}
+`;
+
+/** An embedding read with repeated ids, dense on its [batch, steps, dim] output, a dense under max pooling. */
+const EMBEDDING = `
+model M {
+  input ids: [batch, 6]
+  embedding(5, 4)
+  dense(3, activation: relu)
+  max_pooling1d(2)
+  flatten()
+  dense(2, activation: softmax)
+}
+`;
+
+/** dense on a [batch, steps, features] input, with an output of that rank. */
+const SEQUENCE_DENSE = `
+model M {
+  input x: [batch, 4, 5]
+  dense(3, activation: sigmoid)
+  dense(2)
+}
+`;
+
+/** repeat_vector, both positional encodings, dense on sequences, maxout, layer normalisation. */
+const SEQUENCE_LAYERS = `
+model M {
+  input x: [batch, 6]
+  dense(4, activation: tanh)
+  repeat_vector(3)
+  positional_encoding(learned, max_length: 5)
+  dense(6, activation: relu)
+  maxout(3)
+  layer_normalization()
+  positional_encoding()
+  dense(2)
+  flatten()
+  dense(2)
+}
+`;
+
+describe('the derived backward pass of graphs and of normalisation, embedding and sequence layers agrees with tf.grads', () => {
+  const cases: [string, string, number[], number[], LossName, number][] = [
+    ['residual blocks under repeat, a tensor read by three layers', RESIDUAL_MLP, [5, 6], [5, 3], 'categorical_crossentropy', 0],
+    ['a fan-out joined by concat', FAN_OUT_CONCAT, [4, 5], [4, 2], 'mse', 0],
+    ['subtract and multiply merges', SUBTRACT_MULTIPLY, [4, 5], [4, 2], 'mse', 0],
+    ['a shared layer used twice', SHARED, [4, 4], [4, 2], 'mse', 0],
+    ['a shared layer whose first use is dead', SHARED_DEAD_OWNER, [4, 4], [4, 4], 'mse', 0],
+    ['a residual CNN with batch normalisation', BATCHNORM_CNN, [4, 6, 6, 2], [4, 3], 'categorical_crossentropy', 0],
+    ['an embedding with repeated ids', EMBEDDING, [4, 6], [4, 2], 'categorical_crossentropy', 5],
+    ['dense on [batch, steps, features]', SEQUENCE_DENSE, [3, 4, 5], [3, 4, 2], 'mse', 0],
+    ['repeat_vector, positional encodings, maxout, layer normalisation', SEQUENCE_LAYERS, [4, 6], [4, 2], 'mse', 0],
+  ];
+  for (const [name, source, inputShape, outputShape, loss, ids] of cases) {
+    for (const backend of ['cpu', 'wasm'] as const) {
+      it(`${name} on ${backend}`, async () => {
+        await compare(source, inputShape, outputShape, loss, backend, ids);
+      });
+    }
+  }
+
+  it('the resnet example (examples/resnet.nn) on wasm', async () => {
+    await compare(readFileSync('examples/resnet.nn', 'utf8'), [2, 32, 32, 3], [2, 10], 'categorical_crossentropy', 'wasm', 0, 'TinyResNet');
+  });
+
+  it('sums the gradients of a tensor several layers read, and of a shared layer over its uses', () => {
+    const fanOut = compile(FAN_OUT_CONCAT).output!;
+    expect(fanOut).toContain('const [d$concat$0, , d$concat$2, d$concat$3] = tf.split(d$concat, [4, 5, 3, 6], 1);');
+    expect(fanOut).toMatch(/const d\$dense = rt\.activationBackward\("sigmoid", dense, tf\.addN\(\[.*, d\$concat\$3\]\)\);/);
+    const shared = compile(SHARED).output!;
+    expect(shared).toContain('"dense_1/kernel": tf.add(g$dense_1$kernel, g$dense_1_shared$kernel)');
+  });
+});
+
+describe('batch normalisation in the derived pass', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`moves the moving statistics as the tape's step does, once, on ${backend}`, async () => {
+      await useBackend(backend);
+      const x = input([4, 6, 6, 2], 0);
+      const y = labels('categorical_crossentropy', [4, 3]);
+      const derived = await newModel(BATCHNORM_CNN, 5);
+      const tape = await newModel(BATCHNORM_CNN, 5);
+      const prediction = tf.tidy(() => derived.lossAndGradients(x, y, 'categorical_crossentropy').prediction.dataSync() as Float32Array);
+      const expected = tf.tidy(() => {
+        const lossFn = lossFunction('categorical_crossentropy');
+        let forward: Float32Array = new Float32Array();
+        tf.variableGrads(() => {
+          const p = tape.forward(x, true);
+          forward = p.dataSync() as Float32Array;
+          return lossFn(y, p);
+        });
+        return forward;
+      });
+      expect(relativeError(prediction, expected)).toBeLessThan(1e-6);
+      const moving = (m: DerivedModel) => m.weights().filter((w) => w.name.includes('moving_'));
+      expect(moving(derived)).toHaveLength(8);
+      moving(derived).forEach((w, i) => {
+        const want = moving(tape)[i]!.variable.dataSync();
+        // Moved away from the initial zeros and ones, by the same amount.
+        // The variances move away from their initial ones (a mean after a batch norm stays at 0).
+        if (w.name.endsWith('moving_variance')) expect(maxAbs(Array.from(want, (v) => v - 1)), w.name).toBeGreaterThan(1e-3);
+        const got = w.variable.dataSync();
+        expect(maxAbs(Array.from(want, (v, j) => v - got[j]!)), w.name).toBeLessThan(1e-6 * Math.max(1, maxAbs(want)));
+      });
+      tf.dispose([x, y]);
+      derived.dispose();
+      tape.dispose();
+    });
+  }
+});
+
+describe('training a residual net with batch normalisation through the derived pass matches the tape', () => {
+  const NET = `
+model M {
+  input x: [batch, 6]
+  dense(8, use_bias: false)
+  batchnorm()
+  let h = relu()
+  let y = h |> dense(8, use_bias: false) |> batchnorm()
+  relu(h + y) |> dense(3, activation: softmax)
+}
+`;
+  function table(): TableData {
+    const values = randomValues(16 * 6, 29);
+    const x = Array.from({ length: 16 }, (_, r) => Array.from(values.subarray(r * 6, r * 6 + 6)));
+    const y = x.map((row) => {
+      const k = row[0]! + row[1]! > 0.2 ? 0 : row[4]! > 0 ? 1 : 2;
+      return [0, 1, 2].map((c) => (c === k ? 1 : 0));
+    });
+    return { features: ['a', 'b', 'c', 'd', 'e', 'f'], labels: ['k0', 'k1', 'k2'], x, y };
+  }
+  const plan: TrainPlan = { loss: 'categorical_crossentropy', optimizer: { name: 'sgd', lr: 0.3 }, batch: 8, epochs: 3, metrics: ['accuracy'], shuffle: true, seed: 4 };
+
+  async function train(derivedBackward: boolean): Promise<{ weights: Float32Array[]; calls: number; loss: number }> {
+    const model = await newModel(NET, 8, derivedBackward);
+    let calls = 0;
+    if (derivedBackward) {
+      const derived = model.lossAndGradients.bind(model);
+      model.lossAndGradients = (...args) => (calls++, derived(...args));
+    }
+    const history = await fit(model, table(), plan);
+    const weights = model.weights().map((w) => w.variable.dataSync() as Float32Array);
+    model.dispose();
+    return { weights, calls, loss: history.final['loss']! };
+  }
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`SGD, 3 epochs of 2 batches on ${backend}: the same weights and moving statistics`, async () => {
+      await useBackend(backend);
+      const tape = await train(false);
+      const derived = await train(true);
+      expect(tape.calls).toBe(0);
+      expect(derived.calls).toBe(6);
+      expect(Math.abs(derived.loss - tape.loss)).toBeLessThan(1e-5);
+      expect(derived.weights).toHaveLength(12);
+      derived.weights.forEach((w, i) => expect(relativeError(w, tape.weights[i]!)).toBeLessThan(1e-5));
+    });
+  }
+});
+
+describe('which graphs the derived pass covers', () => {
+  const obstacle = (source: string) => derivedBackwardObstacle(compile(source, { emit: false }).program.models[0]!);
+  const model = (body: string) => `model M {\n  ${body.trim().split('\n').join('\n  ')}\n}\n`;
+
+  it('the models above and the examples with residual blocks', () => {
+    for (const source of [RESIDUAL_MLP, FAN_OUT_CONCAT, SUBTRACT_MULTIPLY, SHARED, SHARED_DEAD_OWNER, BATCHNORM_CNN, EMBEDDING, SEQUENCE_DENSE, SEQUENCE_LAYERS]) expect(obstacle(source)).toBeNull();
+    expect(derivedBackwardObstacle(compile(readFileSync('examples/resnet.nn', 'utf8'), { emit: false }).program.models[0]!)).toBeNull();
+  });
+
+  it('names the reason for those it does not cover', () => {
+    expect(obstacle(model('input x: [batch, 5, 3]\ngru(4)\ndense(2)'))).toMatch(/gru.*recurrent layers have no derived gradient yet/);
+    expect(obstacle(model('input x: [batch, 5, 8]\nmulti_head_attention(2, key_dim: 4)\ndense(2)'))).toMatch(/attention has no derived gradient yet/);
+    expect(obstacle(model('input x: [batch, 5, 8]\ntransformer_encoder(2, 16)\ndense(2)'))).toMatch(/transformer blocks have no derived gradient yet/);
+    // Above the first layer with weights, one_hot would need a gradient to its ids.
+    expect(obstacle(model('input x: [batch, 4]\ndense(4)\none_hot(3)\nflatten()\ndense(2)'))).toMatch(/one_hot.*no derived gradient/);
+    expect(obstacle(model('input x: [batch, 4]\ndense(4)\nembedding(3, 2)\nflatten()\ndense(2)'))).toMatch(/embedding.*ids computed from weights/);
+    expect(obstacle(model('input a: [batch, 4]\ninput b: [batch, 4]\noutput dense(2, a) + dense(2, b)'))).toMatch(/single input/);
+    expect(obstacle(model('input x: [batch, 4]\nlet h = x |> dense(4) |> softmax()\nadd(h, h) |> dense(2)'))).toMatch(/softmax before/);
+  });
+});
+
+describe('the emitted lossAndGradients of graphs', () => {
+  it('passes tsc --strict with unused locals and parameters checked', () => {
+    const dir = `${outDir}typecheck-derived-graph/`;
+    mkdirSync(dir, { recursive: true });
+    const sources = { residualMlp: RESIDUAL_MLP, fanOut: FAN_OUT_CONCAT, subtractMultiply: SUBTRACT_MULTIPLY, shared: SHARED, sharedDeadOwner: SHARED_DEAD_OWNER, batchnorm: BATCHNORM_CNN, embedding: EMBEDDING, sequenceDense: SEQUENCE_DENSE, sequenceLayers: SEQUENCE_LAYERS, resnet: readFileSync('examples/resnet.nn', 'utf8') };
+    const files = Object.entries(sources).map(([name, source]) => {
+      const output = compile(source, { fileName: `${name}.nn`, derivedBackward: true }).output!;
+      expect(output).toContain('lossAndGradients(');
+      writeFileSync(`${dir}${name}.ts`, output);
+      return `${dir}${name}.ts`;
+    });
+    expect(typeErrors(files)).toEqual([]);
+  });
+});
