@@ -340,13 +340,11 @@ describe('which graphs the derived pass covers', () => {
   const model = (body: string) => `model M {\n  ${body.trim().split('\n').join('\n  ')}\n}\n`;
 
   it('the models above and the examples with residual blocks', () => {
-    for (const source of [RESIDUAL_MLP, FAN_OUT_CONCAT, SUBTRACT_MULTIPLY, SHARED, SHARED_DEAD_OWNER, BATCHNORM_CNN, EMBEDDING, SEQUENCE_DENSE, SEQUENCE_LAYERS]) expect(obstacle(source)).toBeNull();
+    for (const source of [RESIDUAL_MLP, FAN_OUT_CONCAT, SUBTRACT_MULTIPLY, SHARED, SHARED_DEAD_OWNER, BATCHNORM_CNN, EMBEDDING, SEQUENCE_DENSE, SEQUENCE_LAYERS, RECURRENT, RECURRENT_NO_BIAS, ATTENTION]) expect(obstacle(source)).toBeNull();
     expect(derivedBackwardObstacle(compile(readFileSync('examples/resnet.nn', 'utf8'), { emit: false }).program.models[0]!)).toBeNull();
   });
 
   it('names the reason for those it does not cover', () => {
-    expect(obstacle(model('input x: [batch, 5, 3]\ngru(4)\ndense(2)'))).toMatch(/gru.*recurrent layers have no derived gradient yet/);
-    expect(obstacle(model('input x: [batch, 5, 8]\nmulti_head_attention(2, key_dim: 4)\ndense(2)'))).toMatch(/attention has no derived gradient yet/);
     expect(obstacle(model('input x: [batch, 5, 8]\ntransformer_encoder(2, 16)\ndense(2)'))).toMatch(/transformer blocks have no derived gradient yet/);
     // Above the first layer with weights, one_hot would need a gradient to its ids.
     expect(obstacle(model('input x: [batch, 4]\ndense(4)\none_hot(3)\nflatten()\ndense(2)'))).toMatch(/one_hot.*no derived gradient/);
@@ -360,7 +358,7 @@ describe('the emitted lossAndGradients of graphs', () => {
   it('passes tsc --strict with unused locals and parameters checked', () => {
     const dir = `${outDir}typecheck-derived-graph/`;
     mkdirSync(dir, { recursive: true });
-    const sources = { residualMlp: RESIDUAL_MLP, fanOut: FAN_OUT_CONCAT, subtractMultiply: SUBTRACT_MULTIPLY, shared: SHARED, sharedDeadOwner: SHARED_DEAD_OWNER, batchnorm: BATCHNORM_CNN, embedding: EMBEDDING, sequenceDense: SEQUENCE_DENSE, sequenceLayers: SEQUENCE_LAYERS, resnet: readFileSync('examples/resnet.nn', 'utf8') };
+    const sources = { residualMlp: RESIDUAL_MLP, fanOut: FAN_OUT_CONCAT, subtractMultiply: SUBTRACT_MULTIPLY, shared: SHARED, sharedDeadOwner: SHARED_DEAD_OWNER, batchnorm: BATCHNORM_CNN, embedding: EMBEDDING, sequenceDense: SEQUENCE_DENSE, sequenceLayers: SEQUENCE_LAYERS, recurrent: RECURRENT, recurrentNoBias: RECURRENT_NO_BIAS, attention: ATTENTION, resnet: readFileSync('examples/resnet.nn', 'utf8') };
     const files = Object.entries(sources).map(([name, source]) => {
       const output = compile(source, { fileName: `${name}.nn`, derivedBackward: true }).output!;
       expect(output).toContain('lossAndGradients(');
@@ -368,5 +366,56 @@ describe('the emitted lossAndGradients of graphs', () => {
       return `${dir}${name}.ts`;
     });
     expect(typeErrors(files)).toEqual([]);
+  });
+});
+
+/** Every recurrent layer and option: return_sequences, bidirectional, a simple RNN's own activation. */
+const RECURRENT = `
+model M {
+  input x: [batch, 5, 3]
+  simple_rnn(4, return_sequences: true, activation: relu)
+  lstm(4, return_sequences: true, bidirectional: true)
+  gru(3)
+  dense(2, activation: softmax)
+}
+`;
+
+/** Without biases, a bidirectional GRU last, and an LSTM reading the data (no input gradient needed). */
+const RECURRENT_NO_BIAS = `
+model M {
+  input x: [batch, 4, 2]
+  lstm(3, use_bias: false, return_sequences: true)
+  simple_rnn(3, return_sequences: true, activation: leaky_relu(0.2))
+  gru(2, bidirectional: true, use_bias: false)
+}
+`;
+
+/** Self-attention (causal, its own key_dim) and cross-attention over two projections of one input. */
+const ATTENTION = `
+model M {
+  input x: [batch, 4, 6]
+  let q = x |> dense(8)
+  let m = x |> dense(5, activation: tanh)
+  let crossed = cross_attention(2, q, m)
+  output crossed |> multi_head_attention(2, key_dim: 3, causal: true) |> global_average_pooling1d() |> dense(2)
+}
+`;
+
+describe('the derived backward pass of recurrent and attention layers agrees with tf.grads', () => {
+  const cases: [string, string, number[], number[], LossName][] = [
+    ['simple_rnn, bidirectional lstm and gru', RECURRENT, [3, 5, 3], [3, 2], 'categorical_crossentropy'],
+    ['recurrent layers without biases', RECURRENT_NO_BIAS, [3, 4, 2], [3, 4], 'mse'],
+    ['cross- and self-attention', ATTENTION, [2, 4, 6], [2, 2], 'mse'],
+  ];
+  for (const [name, source, inputShape, outputShape, loss] of cases) {
+    for (const backend of ['cpu', 'wasm'] as const) {
+      it(`${name} on ${backend}`, async () => {
+        await compare(source, inputShape, outputShape, loss, backend);
+      });
+    }
+  }
+
+  it('the localisation LSTM example (embedding, lstm, softmax) on wasm', async () => {
+    await compare(readFileSync('examples/localisation-lstm.nn', 'utf8'), [3, 8], [3, 3], 'categorical_crossentropy', 'wasm', 20, 'LocalisationLstm');
   });
 });

@@ -3,10 +3,10 @@
 // at its pre-activation; backward.ts applies activations and sums the gradients of a tensor that
 // several layers read), and, where the backward pass needs values the forward pass does not keep,
 // the layer's own line in the derived forward pass. A layer without an entry keeps the tape;
-// adding one (the recurrent layers, attention) is one entry here.
-import { num } from '../layers/activations.js';
+// adding one (the transformer blocks) is one entry here.
+import { emitActivation, num } from '../layers/activations.js';
 import { numberList, tupleOf } from '../layers/spatial.js';
-import type { WeightSpec } from '../layers/types.js';
+import type { ActivationValue, EmitContext, WeightSpec } from '../layers/types.js';
 import type { LayerNode } from '../ir.js';
 import { knownSize } from '../shapes/dim.js';
 import type { RuntimeImports } from './imports.js';
@@ -18,6 +18,8 @@ export interface BackwardEmitter {
   rt: RuntimeImports;
   /** The expression of one of the node's weights (its owner's, for a use of a shared layer). */
   weight(node: LayerNode, name: string): string;
+  /** Whether any of the node's inputs needs a gradient (not one computed only from the data). */
+  inputNeeded(node: LayerNode): boolean;
 }
 
 export interface LayerBackward {
@@ -186,6 +188,98 @@ const positionalEncoding: LayerBackward = {
   inputs: single((_node, d) => d),
 };
 
+const traceLocal = (node: LayerNode, suffix = '') => `tr$${node.local}${suffix}`;
+const backLocal = (node: LayerNode, suffix = '') => `bp$${node.local}${suffix}`;
+
+/**
+ * simple_rnn, lstm, gru: the forward pass through the runtime's `…ForwardTrace` (the same ops as
+ * `rt.lstm` & co., keeping every step's gates and states), backpropagation through time by
+ * `rt.…Backward`. A bidirectional layer is two traces, its gradient split between them.
+ */
+function recurrent(kind: 'simple_rnn' | 'lstm' | 'gru'): LayerBackward {
+  const fn = { simple_rnn: 'simpleRnn', lstm: 'lstm', gru: 'gru' }[kind];
+  const directions = (node: LayerNode) => (node.args['bidirectional'] === true ? ['forward_', 'backward_'] : ['']);
+  const suffix = (prefix: string) => (prefix === '' ? '' : prefix === 'forward_' ? '$f' : '$b');
+  return {
+    forward(node, e) {
+      const outputs = directions(node).map((prefix) => {
+        const bias = node.args['use_bias'] !== false ? e.weight(node, `${prefix}bias`) : 'undefined';
+        const args = [node.input.id, e.weight(node, `${prefix}kernel`), e.weight(node, `${prefix}recurrent_kernel`), bias];
+        if (kind === 'simple_rnn') args.push(`(v: tf.Tensor) => ${emitActivation(node.args['activation'] as ActivationValue, 'v', (name) => e.rt.use(name))}`);
+        args.push(`{ units: ${node.args['units'] as number}, returnSequences: ${node.args['return_sequences'] === true}${prefix === 'backward_' ? ', backwards: true' : ''} }`);
+        e.w.line(`const ${traceLocal(node, suffix(prefix))} = ${e.rt.use(`${fn}ForwardTrace`)}(${args.join(', ')});`);
+        return `${traceLocal(node, suffix(prefix))}.output`;
+      });
+      return outputs.length === 1 ? outputs[0]! : `${e.rt.use('concatDirections')}(${outputs[0]}, ${outputs[1]})`;
+    },
+    weights(node, d, e) {
+      const prefixes = directions(node);
+      if (prefixes.length === 2) e.w.line(`const [${d}$f, ${d}$b] = ${e.rt.use('splitDirections')}(${d});`);
+      const gradients: Record<string, string> = {};
+      for (const prefix of prefixes) {
+        const trace = traceLocal(node, suffix(prefix));
+        const dOut = prefixes.length === 2 ? `${d}${suffix(prefix)}` : d;
+        const activation = node.args['activation'] as ActivationValue | undefined;
+        const args = [`${trace}.trace`, dOut];
+        if (kind === 'simple_rnn') args.push(str(activation?.name ?? 'tanh'), activation?.alpha !== undefined ? num(activation.alpha) : 'undefined');
+        // A first layer reads the data: nothing needs its input gradient.
+        if (!e.inputNeeded(node)) args.push('{ inputGradient: false }');
+        else if (kind === 'simple_rnn' && activation?.alpha === undefined) args.pop();
+        e.w.line(`const ${backLocal(node, suffix(prefix))} = ${e.rt.use(`${fn}Backward`)}(${args.join(', ')});`);
+        const back = backLocal(node, suffix(prefix));
+        Object.assign(gradients, { [`${prefix}kernel`]: `${back}.dKernel`, [`${prefix}recurrent_kernel`]: `${back}.dRecurrentKernel`, [`${prefix}bias`]: `${back}.dBias!` });
+      }
+      return gradients;
+    },
+    inputs: single((node) => (node.args['bidirectional'] === true ? `tf.add(${backLocal(node, '$f')}.dx!, ${backLocal(node, '$b')}.dx!)` : `${backLocal(node)}.dx!`)),
+  };
+}
+
+const ATTENTION_FIELDS: readonly [string, string][] = [
+  ['queryKernel', 'query_kernel'],
+  ['keyKernel', 'key_kernel'],
+  ['valueKernel', 'value_kernel'],
+  ['outputKernel', 'output_kernel'],
+  ['queryBias', 'query_bias'],
+  ['keyBias', 'key_bias'],
+  ['valueBias', 'value_bias'],
+  ['outputBias', 'output_bias'],
+];
+
+/**
+ * multi_head_attention (self) and cross_attention: the layer's own emitted call with the runtime's
+ * `…ForwardTrace` in place of the plain function (the same ops, keeping the projections and the
+ * attention weights), and `rt.multiHeadAttentionBackward`.
+ */
+function attention(self: boolean): LayerBackward {
+  const traced: Record<string, string> = { multiHeadSelfAttention: 'multiHeadSelfAttentionForwardTrace', multiHeadAttention: 'multiHeadAttentionForwardTrace' };
+  return {
+    forward(node, e) {
+      const context: EmitContext = {
+        input: node.input.id,
+        inputs: node.inputs.map((i) => i.id),
+        args: node.args,
+        inputShape: node.input.shape,
+        outputShape: node.shape,
+        weight: (name) => e.weight(node, name),
+        runtime: (name) => e.rt.use(traced[name] ?? name),
+        training: 'training',
+        id: node.id,
+      };
+      e.w.line(`const ${traceLocal(node)} = ${node.def.emit(context)};`);
+      return `${traceLocal(node)}.output`;
+    },
+    weights(node, d, e, specs) {
+      const options = e.inputNeeded(node) ? '' : ', { inputGradient: false }';
+      e.w.line(`const ${backLocal(node)} = ${e.rt.use('multiHeadAttentionBackward')}(${traceLocal(node)}.trace, ${d}${options});`);
+      const names = new Set(specs.map((spec) => spec.name));
+      return Object.fromEntries(ATTENTION_FIELDS.filter(([, name]) => names.has(name)).map(([field, name]) => [name, `${backLocal(node)}.dWeights.${field}!`]));
+    },
+    inputs: (node, _d, _e, needed) =>
+      self ? [needed[0] ? `tf.add(${backLocal(node)}.dQuery!, ${backLocal(node)}.dMemory!)` : null] : [needed[0] ? `${backLocal(node)}.dQuery!` : null, needed[1] ? `${backLocal(node)}.dMemory!` : null],
+  };
+}
+
 /** add, subtract, multiply: element-wise over inputs of one shape. */
 function elementwise(op: 'add' | 'sub' | 'mul'): LayerBackward {
   return {
@@ -242,15 +336,15 @@ export const backwardRules: ReadonlyMap<string, LayerBackward> = new Map<string,
   ['subtract', elementwise('sub')],
   ['multiply', elementwise('mul')],
   ['concat', concat],
+  ['simple_rnn', recurrent('simple_rnn')],
+  ['lstm', recurrent('lstm')],
+  ['gru', recurrent('gru')],
+  ['multi_head_attention', attention(true)],
+  ['cross_attention', attention(false)],
 ]);
 
 /** Layers that stay on the tape for now, and why (another piece of work writes their gradients). */
 export const NOT_YET: ReadonlyMap<string, string> = new Map([
-  ['simple_rnn', 'recurrent layers have no derived gradient yet'],
-  ['lstm', 'recurrent layers have no derived gradient yet'],
-  ['gru', 'recurrent layers have no derived gradient yet'],
-  ['multi_head_attention', 'attention has no derived gradient yet'],
-  ['cross_attention', 'attention has no derived gradient yet'],
   ['transformer_encoder', 'transformer blocks have no derived gradient yet'],
   ['transformer_decoder', 'transformer blocks have no derived gradient yet'],
 ]);

@@ -174,7 +174,7 @@ export function emitBackward(
   const input = model.inputs[0]!;
   const plan = gradientPlan(model);
   const last = plan.output!;
-  const e: BackwardEmitter = { w, rt, weight: (node, name) => `p.${ownerOf(model, node).local}.${name}` };
+  const e: BackwardEmitter = { w, rt, weight: (node, name) => `p.${ownerOf(model, node).local}.${name}`, inputNeeded: (node) => node.inputs.some((i) => plan.live.has(i.id)) };
   w.line();
   w.line(`/**`);
   w.line(` * The loss, the prediction (as \`forward(x, true)\`) and the gradient of every trainable weight`);
