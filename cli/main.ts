@@ -12,7 +12,7 @@ Usage:
   nnc summary FILE.nn                  each model's layers, output shapes and parameter counts
   nnc graph FILE.nn [-o OUT.svg] [--model NAME] [--dot]
                                        a picture of the network (Graphviz layout)
-  nnc train FILE.nn [--backend wasm|cpu|webgpu] [--threads auto|N] [--seed N] [--out DIR] [--resume DIR] [--quiet]
+  nnc train FILE.nn [--backend wasm|cpu|webgpu] [--threads auto|N] [--seed N] [--out DIR] [--resume DIR] [--tape] [--quiet]
                                        compile, train as the file's \`train\` blocks say, print metrics
   nnc fmt FILE.nn [--check | --write]  print the formatted file; --check: exit 1 if not formatted
   nnc lsp --stdio                      the language server (for editors; see docs/editor.md)

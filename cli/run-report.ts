@@ -33,6 +33,7 @@ export function metricsJson(run: string, history: History): string {
     final: history.final,
     ...(history.stoppedEarly !== undefined ? { stopped_early_at_epoch: history.stoppedEarly } : {}),
     ...(history.confusion ? { confusion_matrix: history.confusion } : {}),
+    ...(history.gradients ? { gradients: history.gradients } : {}),
   };
   return `${JSON.stringify(report, null, 2)}\n`;
 }

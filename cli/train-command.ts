@@ -36,6 +36,7 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
     resume: { type: 'string' },
     quiet: { type: 'boolean' },
     threads: { type: 'string', default: 'auto' },
+    tape: { type: 'boolean' },
   });
   const backend = values['backend'] as string;
   if (!(backends as readonly string[]).includes(backend)) throw new UsageError(`unknown backend \`${backend}\`; choose wasm, cpu or webgpu`);
@@ -50,7 +51,9 @@ export async function runTrain(args: string[], io: CommandIO): Promise<number> {
 
   const source = readSource(file);
   const baseDir = path.dirname(path.resolve(file));
-  const result = compile(source, { fileName: file, runtimeModule: runtimeUrl, files: dataFilesOf(source, file) });
+  // --tape: tfjs's autodiff instead of the backward pass the compiler derives (to compare the two).
+  const derivedBackward = values['tape'] !== true;
+  const result = compile(source, { fileName: file, runtimeModule: runtimeUrl, files: dataFilesOf(source, file), derivedBackward });
   if (!reportDiagnostics(result, file, source, io) || result.output === undefined) return exitCodes.errors;
   const threads = chooseThreads(values['threads'] as string, backend, result.program);
   const module = await loadGeneratedModule(result.output);

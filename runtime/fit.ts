@@ -394,7 +394,7 @@ export async function fit(
     if (validation) {
       for (const [key, value] of Object.entries(await measure(model, validation, lossFn, metrics, view, 'Evaluating the held-out rows'))) final[`val_${key}`] = value;
     }
-    const history: History = { epochs, final };
+    const history: History = { epochs, final, gradients: derived ? 'derived' : 'tape' };
     if (stoppedEarly !== undefined) history.stoppedEarly = stoppedEarly;
     if (isClassifier(plan)) history.confusion = await confusionOf(model, validation ?? { x, y }, view);
     return history;

@@ -132,6 +132,11 @@ export interface History {
   stoppedEarly?: number;
   /** For classifiers: counts[true class][predicted class] on the validation rows (else the training rows). */
   confusion?: number[][];
+  /**
+   * Where the steps' gradients came from: the backward pass the compiler derived, or tfjs's
+   * gradient tape (a model compiled without it, a penalty, frozen layers; see docs/performance.md).
+   */
+  gradients?: 'derived' | 'tape';
 }
 
 /** What a step's loss sees of a batch: the features, the labels, and seeded noise `[rows, width]`. */

@@ -20,6 +20,7 @@ interface MetricsJson {
   history: Record<string, number[]>;
   final: Record<string, number>;
   confusion_matrix?: number[][];
+  gradients?: string;
 }
 
 const readMetrics = (dir: string) => JSON.parse(readFileSync(join(dir, 'metrics.json'), 'utf8')) as MetricsJson;
@@ -40,6 +41,17 @@ describe('nnc train with data sets', () => {
     expect(curves.match(/<polyline/g)?.length).toBe(10); // 5 panels, training and val_ each
     expect(readFileSync(join(dir, 'confusion.svg'), 'utf8').match(/<rect x=/g)?.length).toBe(9);
     for (const f of ['weights.json', 'weights.bin', 'state/latest.json']) expect(existsSync(join(dir, f)), f).toBe(true);
+  });
+
+  it('--tape trains through tfjs autodiff to the same losses as the derived backward pass', () => {
+    const derived = nnc('train', `${root}examples/iris.nn`, '--seed', '1', '--out', 'iris-derived', '--quiet');
+    const tape = nnc('train', `${root}examples/iris.nn`, '--seed', '1', '--out', 'iris-tape', '--quiet', '--tape');
+    expect([derived.code, tape.code], tape.stderr).toEqual([0, 0]);
+    const [a, b] = [readMetrics(join(work, 'iris-derived')), readMetrics(join(work, 'iris-tape'))];
+    expect([a.gradients, b.gradients]).toEqual(['derived', 'tape']);
+    expect(b.history['loss']).toHaveLength(a.history['loss']!.length);
+    a.history['loss']!.forEach((loss, i) => expect(Math.abs(loss - b.history['loss']![i]!)).toBeLessThan(1e-4));
+    expect(Math.abs(a.final['val_accuracy']! - b.final['val_accuracy']!)).toBeLessThan(1e-9);
   });
 
   it('the autoencoder learns to reproduce its input: the reconstruction loss falls', () => {
