@@ -76,6 +76,13 @@ export {
   type AttentionWeightGradients,
 } from './kernels/attention-backward.js';
 export {
+  transformerBlockForwardTrace,
+  transformerBlockBackward,
+  type TransformerTrace,
+  type TransformerGradients,
+  type TransformerWeightGradients,
+} from './kernels/transformer-backward.js';
+export {
   multiHeadSelfAttention,
   multiHeadAttention,
   sinusoidalPositions,

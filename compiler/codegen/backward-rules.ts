@@ -3,7 +3,7 @@
 // at its pre-activation; backward.ts applies activations and sums the gradients of a tensor that
 // several layers read), and, where the backward pass needs values the forward pass does not keep,
 // the layer's own line in the derived forward pass. A layer without an entry keeps the tape;
-// adding one (the transformer blocks) is one entry here.
+// adding one is one entry here.
 import { emitActivation, num } from '../layers/activations.js';
 import { numberList, tupleOf } from '../layers/spatial.js';
 import type { ActivationValue, EmitContext, WeightSpec } from '../layers/types.js';
@@ -280,6 +280,50 @@ function attention(self: boolean): LayerBackward {
   };
 }
 
+const TRANSFORMER_FIELDS: readonly [string, string][] = [
+  ...ATTENTION_FIELDS,
+  ['norm1Gamma', 'norm1_gamma'],
+  ['norm1Beta', 'norm1_beta'],
+  ['ffnKernel1', 'ffn_kernel1'],
+  ['ffnBias1', 'ffn_bias1'],
+  ['ffnKernel2', 'ffn_kernel2'],
+  ['ffnBias2', 'ffn_bias2'],
+  ['norm2Gamma', 'norm2_gamma'],
+  ['norm2Beta', 'norm2_beta'],
+];
+
+/**
+ * transformer_encoder and transformer_decoder: the layer's own emitted call with
+ * `rt.transformerBlockForwardTrace` in place of `rt.transformerBlock` (the same ops and dropout
+ * draws, in training, keeping attention's trace, the masks, the layer norms' statistics and the
+ * FFN's hidden layer), and `rt.transformerBlockBackward`.
+ */
+const transformer: LayerBackward = {
+  forward(node, e) {
+    const context: EmitContext = {
+      input: node.input.id,
+      inputs: node.inputs.map((i) => i.id),
+      args: node.args,
+      inputShape: node.input.shape,
+      outputShape: node.shape,
+      weight: (name) => e.weight(node, name),
+      runtime: (name) => e.rt.use(name === 'transformerBlock' ? 'transformerBlockForwardTrace' : name),
+      // lossAndGradients is a training step: dropout is on.
+      training: 'true',
+      id: node.id,
+    };
+    e.w.line(`const ${traceLocal(node)} = ${node.def.emit(context)};`);
+    return `${traceLocal(node)}.output`;
+  },
+  weights(node, d, e, specs) {
+    const options = e.inputNeeded(node) ? '' : ', { inputGradient: false }';
+    e.w.line(`const ${backLocal(node)} = ${e.rt.use('transformerBlockBackward')}(${traceLocal(node)}.trace, ${d}${options});`);
+    const names = new Set(specs.map((spec) => spec.name));
+    return Object.fromEntries(TRANSFORMER_FIELDS.filter(([, name]) => names.has(name)).map(([field, name]) => [name, `${backLocal(node)}.dWeights.${field}!`]));
+  },
+  inputs: single((node) => `${backLocal(node)}.dx!`),
+};
+
 /** add, subtract, multiply: element-wise over inputs of one shape. */
 function elementwise(op: 'add' | 'sub' | 'mul'): LayerBackward {
   return {
@@ -341,10 +385,6 @@ export const backwardRules: ReadonlyMap<string, LayerBackward> = new Map<string,
   ['gru', recurrent('gru')],
   ['multi_head_attention', attention(true)],
   ['cross_attention', attention(false)],
-]);
-
-/** Layers that stay on the tape for now, and why (another piece of work writes their gradients). */
-export const NOT_YET: ReadonlyMap<string, string> = new Map([
-  ['transformer_encoder', 'transformer blocks have no derived gradient yet'],
-  ['transformer_decoder', 'transformer blocks have no derived gradient yet'],
+  ['transformer_encoder', transformer],
+  ['transformer_decoder', transformer],
 ]);

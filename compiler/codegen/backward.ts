@@ -1,8 +1,9 @@
 // The backward pass derived by the compiler, for models with one input and one output whose layers
-// have a rule in backward-rules.ts (dense, conv1d/conv2d (dilation 1), conv2d_transpose, pooling,
-// upsampling, reshaping, dropout, batch and layer normalisation, embedding, maxout, repeat_vector,
-// positional encodings, merges and activation layers; below the first layer with weights, any
-// layer without weights): the compiler knows every layer and shape, so it writes forward and
+// have a rule in backward-rules.ts (every layer but conv3d, 3-D pooling and dilated convolutions:
+// dense, conv1d/conv2d, conv2d_transpose, pooling, upsampling, reshaping, dropout, batch and layer
+// normalisation, embedding, maxout, repeat_vector, positional encodings, recurrent layers,
+// attention, transformer blocks, merges and activation layers; below the first layer with weights,
+// any layer without weights): the compiler knows every layer and shape, so it writes forward and
 // backward as straight-line tfjs-core code with no gradient tape. The model may be any graph of
 // them (`let`, residual blocks, `repeat`, shared layers): the pass walks the layers from the output
 // back, keeps one gradient per tensor, and sums what each reader of a tensor sends back (and a
@@ -19,7 +20,7 @@
 import { activationByName, num } from '../layers/activations.js';
 import type { ActivationValue } from '../layers/types.js';
 import type { LayerNode, ModelIR } from '../ir.js';
-import { backwardRules, gradLocal, NOT_YET, passThrough, type BackwardEmitter, type LayerBackward } from './backward-rules.js';
+import { backwardRules, gradLocal, passThrough, type BackwardEmitter, type LayerBackward } from './backward-rules.js';
 import type { RuntimeImports } from './imports.js';
 import { str, type CodeWriter } from './writer.js';
 
@@ -72,7 +73,7 @@ function gradientPlan(model: ModelIR): GradientPlan {
 /** Why this (live) layer has no derived gradient; null when it has one. */
 function layerObstacle(node: LayerNode, plan: GradientPlan): string | null {
   const rule = ruleOf(node);
-  if (rule === undefined) return `layer ${node.id} (${node.def.name}): ${NOT_YET.get(node.def.name) ?? 'has no derived gradient'}`;
+  if (rule === undefined) return `layer ${node.id} (${node.def.name}) has no derived gradient`;
   const own = rule.obstacle?.(node) ?? null;
   if (own !== null) return own;
   if (rule.inputs === undefined && node.inputs.some((i) => plan.live.has(i.id))) return `layer ${node.id} (${node.def.name}) reads ids computed from weights, which have no gradient`;
