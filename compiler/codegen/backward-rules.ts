@@ -235,6 +235,34 @@ function recurrent(kind: 'simple_rnn' | 'lstm' | 'gru'): LayerBackward {
   };
 }
 
+/**
+ * Emits the layer's own call with runtime functions renamed to their `…ForwardTrace` versions
+ * (the same ops, keeping what the backward pass needs) as `tr$<layer>`; returns its output.
+ */
+function tracedCall(node: LayerNode, e: BackwardEmitter, rename: (name: string) => string, training: string): string {
+  const context: EmitContext = {
+    input: node.input.id,
+    inputs: node.inputs.map((i) => i.id),
+    args: node.args,
+    inputShape: node.input.shape,
+    outputShape: node.shape,
+    weight: (name) => e.weight(node, name),
+    runtime: (name) => e.rt.use(rename(name)),
+    training,
+    id: node.id,
+  };
+  e.w.line(`const ${traceLocal(node)} = ${node.def.emit(context)};`);
+  return `${traceLocal(node)}.output`;
+}
+
+/** Emits `bp$<layer> = rt.<backward>(trace, d)`; the weights' gradients are its `dWeights` fields. */
+function backwardByFields(node: LayerNode, d: string, e: BackwardEmitter, specs: readonly WeightSpec[], backward: string, fields: readonly [string, string][]): Record<string, string> {
+  const options = e.inputNeeded(node) ? '' : ', { inputGradient: false }';
+  e.w.line(`const ${backLocal(node)} = ${e.rt.use(backward)}(${traceLocal(node)}.trace, ${d}${options});`);
+  const names = new Set(specs.map((spec) => spec.name));
+  return Object.fromEntries(fields.filter(([, name]) => names.has(name)).map(([field, name]) => [name, `${backLocal(node)}.dWeights.${field}!`]));
+}
+
 const ATTENTION_FIELDS: readonly [string, string][] = [
   ['queryKernel', 'query_kernel'],
   ['keyKernel', 'key_kernel'],
@@ -254,27 +282,8 @@ const ATTENTION_FIELDS: readonly [string, string][] = [
 function attention(self: boolean): LayerBackward {
   const traced: Record<string, string> = { multiHeadSelfAttention: 'multiHeadSelfAttentionForwardTrace', multiHeadAttention: 'multiHeadAttentionForwardTrace' };
   return {
-    forward(node, e) {
-      const context: EmitContext = {
-        input: node.input.id,
-        inputs: node.inputs.map((i) => i.id),
-        args: node.args,
-        inputShape: node.input.shape,
-        outputShape: node.shape,
-        weight: (name) => e.weight(node, name),
-        runtime: (name) => e.rt.use(traced[name] ?? name),
-        training: 'training',
-        id: node.id,
-      };
-      e.w.line(`const ${traceLocal(node)} = ${node.def.emit(context)};`);
-      return `${traceLocal(node)}.output`;
-    },
-    weights(node, d, e, specs) {
-      const options = e.inputNeeded(node) ? '' : ', { inputGradient: false }';
-      e.w.line(`const ${backLocal(node)} = ${e.rt.use('multiHeadAttentionBackward')}(${traceLocal(node)}.trace, ${d}${options});`);
-      const names = new Set(specs.map((spec) => spec.name));
-      return Object.fromEntries(ATTENTION_FIELDS.filter(([, name]) => names.has(name)).map(([field, name]) => [name, `${backLocal(node)}.dWeights.${field}!`]));
-    },
+    forward: (node, e) => tracedCall(node, e, (name) => traced[name] ?? name, 'training'),
+    weights: (node, d, e, specs) => backwardByFields(node, d, e, specs, 'multiHeadAttentionBackward', ATTENTION_FIELDS),
     inputs: (node, _d, _e, needed) =>
       self ? [needed[0] ? `tf.add(${backLocal(node)}.dQuery!, ${backLocal(node)}.dMemory!)` : null] : [needed[0] ? `${backLocal(node)}.dQuery!` : null, needed[1] ? `${backLocal(node)}.dMemory!` : null],
   };
@@ -299,28 +308,9 @@ const TRANSFORMER_FIELDS: readonly [string, string][] = [
  * FFN's hidden layer), and `rt.transformerBlockBackward`.
  */
 const transformer: LayerBackward = {
-  forward(node, e) {
-    const context: EmitContext = {
-      input: node.input.id,
-      inputs: node.inputs.map((i) => i.id),
-      args: node.args,
-      inputShape: node.input.shape,
-      outputShape: node.shape,
-      weight: (name) => e.weight(node, name),
-      runtime: (name) => e.rt.use(name === 'transformerBlock' ? 'transformerBlockForwardTrace' : name),
-      // lossAndGradients is a training step: dropout is on.
-      training: 'true',
-      id: node.id,
-    };
-    e.w.line(`const ${traceLocal(node)} = ${node.def.emit(context)};`);
-    return `${traceLocal(node)}.output`;
-  },
-  weights(node, d, e, specs) {
-    const options = e.inputNeeded(node) ? '' : ', { inputGradient: false }';
-    e.w.line(`const ${backLocal(node)} = ${e.rt.use('transformerBlockBackward')}(${traceLocal(node)}.trace, ${d}${options});`);
-    const names = new Set(specs.map((spec) => spec.name));
-    return Object.fromEntries(TRANSFORMER_FIELDS.filter(([, name]) => names.has(name)).map(([field, name]) => [name, `${backLocal(node)}.dWeights.${field}!`]));
-  },
+  // lossAndGradients is a training step: dropout is on.
+  forward: (node, e) => tracedCall(node, e, (name) => (name === 'transformerBlock' ? 'transformerBlockForwardTrace' : name), 'true'),
+  weights: (node, d, e, specs) => backwardByFields(node, d, e, specs, 'transformerBlockBackward', TRANSFORMER_FIELDS),
   inputs: single((node) => `${backLocal(node)}.dx!`),
 };
 
