@@ -28,6 +28,7 @@ export {
 } from './initializers.js';
 export { step, elu, leakyRelu } from './activations.js';
 export { dropout, dropoutMask, seedDropout, batchNormTraining, batchNormStatistics, layerNorm } from './layers.js';
+export { dilatedConv1d, dilatedConv2d, dilatedConv3d, spreadFilter } from './dilated-conv.js';
 export {
   conv2dKernelGradient,
   conv2dInputGradient,

@@ -46,6 +46,10 @@ const CASES: Record<string, Case> = {
   conv1d: one([3, 9, 2], 'conv1d(4, 3, strides: 2, padding: same, activation: relu)'),
   conv2d: one([3, 8, 7, 2], 'conv2d(4, 3, activation: relu)\n  conv2d(3, [2, 3], strides: 2, padding: same)'),
   conv3d: one([2, 4, 5, 5, 1], 'conv3d(3, 3, padding: same, activation: tanh)'),
+  // tfjs has no gradient for dilation above 1; the runtime's dilated convolutions bring their own.
+  'conv1d, dilated': one([3, 9, 2], 'conv1d(3, 3, dilation_rate: 2, padding: same)\n  conv1d(2, 2, dilation_rate: 3, activation: relu)'),
+  'conv2d, dilated': one([2, 7, 7, 2], 'conv2d(3, 3, dilation_rate: 2, activation: tanh)\n  conv2d(2, [2, 3], dilation_rate: [1, 2], padding: same)'),
+  'conv3d, dilated': one([1, 5, 5, 5, 1], 'conv3d(2, 2, dilation_rate: 2)\n  conv3d(2, 2, dilation_rate: [1, 2, 1], padding: same)'),
   conv2d_transpose: one([2, 4, 4, 3], 'conv2d_transpose(2, 3, strides: 2, padding: same)'),
   max_pooling1d: one([3, 8, 2], 'conv1d(3, 3)\n  max_pooling1d(2)'),
   max_pooling2d: one([3, 9, 9, 2], 'conv2d(3, 2, activation: relu)\n  max_pooling2d(2)'),

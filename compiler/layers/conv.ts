@@ -82,11 +82,16 @@ function convLayer(n: 1 | 2 | 3): LayerDef {
       const d = tupleOf(ctx.args, 'dilation_rate', n);
       const pad = `'${ctx.args['padding'] as string}'`;
       const useBias = ctx.args['use_bias'] !== false;
+      if (d.some((x) => x > 1)) {
+        // tfjs has no gradient for dilation above 1: the runtime's dilated convolutions bring
+        // their own (strides are 1 here: the checker rejects both above 1).
+        const dilations = n === 1 ? String(d[0]) : `${numberList(d)} as [${d.map(() => 'number').join(', ')}]`;
+        return biasAndActivation(ctx, `${ctx.runtime(`dilatedConv${n}d`)}(${ctx.input}, ${ctx.weight('kernel')}, ${pad}, ${dilations})`, useBias);
+      }
       if (n === 2) {
         const act = ctx.args['activation'] as ActivationValue;
         const fused = fusedActivation(act);
         const opts = [`x: ${ctx.input} as tf.Tensor4D`, `filter: ${ctx.weight('kernel')} as tf.Tensor4D`, `strides: ${numberList(s)} as [number, number]`, `pad: ${pad}`];
-        if (d.some((x) => x > 1)) opts.push(`dilations: ${numberList(d)} as [number, number]`);
         if (useBias) opts.push(`bias: ${ctx.weight('bias')}`);
         if (fused && fused.activation !== 'linear') opts.push(`activation: '${fused.activation}'`);
         if (fused?.leakyreluAlpha !== undefined) opts.push(`leakyreluAlpha: ${num(fused.leakyreluAlpha)}`);

@@ -8,6 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { createBatchMatMul } from './batch-matmul.js';
 import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
+import { createConv3DBackpropFilter, createConv3DBackpropInput } from './conv3d-gradients.js';
 import { createGather } from './gather.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
 import { createSlice } from './slice.js';
@@ -17,7 +18,8 @@ import { createSplitV, createUnpack } from './unpack-split.js';
 
 /**
  * - `fast`: everything below — the default of `useBackend('wasm')`.
- * - `minimal`: only what wasm lacks for training (Conv2DBackpropFilter, UnsortedSegmentSum), stock kernels otherwise;
+ * - `minimal`: only what wasm lacks for training (Conv2DBackpropFilter, UnsortedSegmentSum) and
+ *   the stock kernels that compute wrong values (Conv3D's gradients), stock kernels otherwise;
  *   what the benchmark gives tfjs-layers so that a CNN trains on wasm at all.
  * - `stock`: tfjs as shipped (a CNN cannot train).
  */
@@ -27,6 +29,12 @@ export type WasmKernelSet = 'fast' | 'minimal' | 'stock';
 const MISSING: Record<string, () => tf.KernelConfig> = {
   Conv2DBackpropFilter: createConv2DBackpropFilter,
   UnsortedSegmentSum: createUnsortedSegmentSum,
+};
+
+/** Stock kernels that give wrong results, checked against cpu; replaced by `minimal` and `fast`. */
+const WRONG: Record<string, () => tf.KernelConfig> = {
+  Conv3DBackpropFilterV2: createConv3DBackpropFilter,
+  Conv3DBackpropInputV2: createConv3DBackpropInput,
 };
 
 /** Stock kernels with a faster formulation; replaced by `fast` only. */
@@ -66,8 +74,8 @@ export function installWasmKernels(set: WasmKernelSet = 'fast'): void {
     tf.registerKernel(create());
     added.add(name);
   }
-  if (set === 'minimal') return;
-  for (const [name, create] of Object.entries(FASTER)) {
+  const replacements = set === 'minimal' ? WRONG : { ...WRONG, ...FASTER };
+  for (const [name, create] of Object.entries(replacements)) {
     const stock = tf.getKernel(name, 'wasm');
     if (!stock) continue;
     // Created before the swap: a replacement captures the stock kernel to delegate to.

@@ -12,6 +12,7 @@ const TOLERANCE = 1e-4;
 
 type Pad = 'valid' | 'same' | tf.backend_util.ExplicitPadding;
 type Shape4 = [number, number, number, number];
+type Shape5 = [number, number, number, number, number];
 
 /** dx and dW of Σ conv2d(x, w) · r, with r random so that dy is not all ones. */
 function convGrads(xShape: number[], wShape: number[], strides: number | [number, number], pad: Pad): () => tf.Tensor[] {
@@ -34,9 +35,9 @@ async function expectAgreement(compute: () => tf.Tensor[], wasmKernels: 'fast' |
 describe('wasm kernels', () => {
   it('are installed by useBackend("wasm")', async () => {
     await valuesOn('wasm', () => []);
-    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'GatherV2', 'MaxPoolGrad', 'Slice', 'SplitV', 'Sum', 'Unpack', 'UnsortedSegmentSum']);
+    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2', 'GatherV2', 'MaxPoolGrad', 'Slice', 'SplitV', 'Sum', 'Unpack', 'UnsortedSegmentSum']);
     await valuesOn('wasm', () => [], 'minimal');
-    expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter', 'UnsortedSegmentSum']);
+    expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2', 'UnsortedSegmentSum']);
   });
 });
 
@@ -214,5 +215,33 @@ describe('gather on wasm agrees with cpu', () => {
     const buffers = tf.engine().backend.numDataIds();
     expect(() => tf.tidy(() => tf.gather(x(), tf.tensor1d([2, 6], 'int32')))).toThrow('GatherV2: the index value 6 is not in [0, 5]');
     expect(tf.engine().backend.numDataIds()).toBe(buffers);
+  });
+});
+
+describe('conv3d gradients on wasm agree with cpu (the stock kernels are wrong)', () => {
+  const cases: [string, number[], number[], number | [number, number, number], 'valid' | 'same'][] = [
+    ['an uneven filter with two output channels', [1, 5, 5, 4, 1], [3, 3, 2, 1, 2], 1, 'valid'],
+    ['two input and three output channels', [1, 4, 4, 4, 2], [2, 2, 2, 2, 3], 1, 'valid'],
+    ['stride 2, same', [2, 5, 6, 4, 2], [3, 3, 2, 2, 3], 2, 'same'],
+    ['strides [1, 2, 1], valid', [1, 4, 7, 3, 1], [2, 3, 2, 1, 2], [1, 2, 1], 'valid'],
+  ];
+  for (const [name, xShape, wShape, strides, pad] of cases) {
+    it(name, async () => {
+      await expectAgreement(() => {
+        const x = tf.tensor(randomValues(xShape.reduce((a, b) => a * b), 21), xShape as Shape5) as tf.Tensor5D;
+        const w = tf.tensor(randomValues(wShape.reduce((a, b) => a * b), 22), wShape as Shape5) as tf.Tensor5D;
+        const y = tf.conv3d(x, w, strides, pad);
+        const r = tf.tensor(randomValues(y.size, 23), y.shape);
+        return tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv3d(a as tf.Tensor5D, b as tf.Tensor5D, strides, pad), r)))([x, w]);
+      });
+    });
+  }
+
+  it('is replaced in the minimal set too, since the stock one is wrong', async () => {
+    await expectAgreement(() => {
+      const x = tf.tensor(randomValues(100, 24), [1, 5, 5, 4, 1]) as tf.Tensor5D;
+      const w = tf.tensor(randomValues(36, 25), [3, 3, 2, 1, 2]) as tf.Tensor5D;
+      return [tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.conv3d(a as tf.Tensor5D, w, 1, 'valid'))))(x)];
+    }, 'minimal');
   });
 });
