@@ -14,16 +14,18 @@ interface InputGradAttrs {
   inputShape: [number, number, number, number, number];
 }
 
-/** dx[b, in…, ci] += Σ_co dy[b, out…, co] · w[k…, ci, co] for every output position and tap. */
-export function conv3dInputGradient(dy: Float32Array, w: Float32Array, dx: Float32Array, info: tf.backend_util.Conv3DInfo): void {
+/**
+ * Calls `visit` with the offsets of every (output position, filter tap) pair whose input cell is
+ * inside the input: of the output's channels, the input's channels and the tap's [in, out] block.
+ */
+function forEachTap(info: tf.backend_util.Conv3DInfo, visit: (outAt: number, inAt: number, tapAt: number) => void): void {
   const { batchSize, inDepth, inHeight, inWidth, inChannels, outDepth, outHeight, outWidth, outChannels } = info;
   const { strideDepth, strideHeight, strideWidth, filterDepth, filterHeight, filterWidth, padInfo } = info;
-  dx.fill(0);
   for (let b = 0; b < batchSize; b++) {
     for (let od = 0; od < outDepth; od++) {
       for (let oh = 0; oh < outHeight; oh++) {
         for (let ow = 0; ow < outWidth; ow++) {
-          const dyAt = (((b * outDepth + od) * outHeight + oh) * outWidth + ow) * outChannels;
+          const outAt = (((b * outDepth + od) * outHeight + oh) * outWidth + ow) * outChannels;
           for (let kd = 0; kd < filterDepth; kd++) {
             const id = od * strideDepth + kd - padInfo.front;
             if (id < 0 || id >= inDepth) continue;
@@ -33,14 +35,7 @@ export function conv3dInputGradient(dy: Float32Array, w: Float32Array, dx: Float
               for (let kw = 0; kw < filterWidth; kw++) {
                 const iw = ow * strideWidth + kw - padInfo.left;
                 if (iw < 0 || iw >= inWidth) continue;
-                const dxAt = (((b * inDepth + id) * inHeight + ih) * inWidth + iw) * inChannels;
-                const wAt = ((kd * filterHeight + kh) * filterWidth + kw) * inChannels * outChannels;
-                for (let ci = 0; ci < inChannels; ci++) {
-                  let sum = 0;
-                  const row = wAt + ci * outChannels;
-                  for (let co = 0; co < outChannels; co++) sum += dy[dyAt + co]! * w[row + co]!;
-                  dx[dxAt + ci] += sum;
-                }
+                visit(outAt, (((b * inDepth + id) * inHeight + ih) * inWidth + iw) * inChannels, ((kd * filterHeight + kh) * filterWidth + kw) * inChannels * outChannels);
               }
             }
           }
@@ -50,40 +45,33 @@ export function conv3dInputGradient(dy: Float32Array, w: Float32Array, dx: Float
   }
 }
 
+/** dx[b, in…, ci] += Σ_co dy[b, out…, co] · w[k…, ci, co] for every output position and tap. */
+export function conv3dInputGradient(dy: Float32Array, w: Float32Array, dx: Float32Array, info: tf.backend_util.Conv3DInfo): void {
+  const { inChannels, outChannels } = info;
+  dx.fill(0);
+  forEachTap(info, (dyAt, dxAt, wAt) => {
+    for (let ci = 0; ci < inChannels; ci++) {
+      let sum = 0;
+      const row = wAt + ci * outChannels;
+      for (let co = 0; co < outChannels; co++) sum += dy[dyAt + co]! * w[row + co]!;
+      dx[dxAt + ci] += sum;
+    }
+  });
+}
+
 /** dw[k…, ci, co] += x[b, in…, ci] · dy[b, out…, co] for every output position and tap. */
 export function conv3dFilterGradient(x: Float32Array, dy: Float32Array, dw: Float32Array, info: tf.backend_util.Conv3DInfo): void {
-  const { batchSize, inDepth, inHeight, inWidth, inChannels, outDepth, outHeight, outWidth, outChannels } = info;
-  const { strideDepth, strideHeight, strideWidth, filterDepth, filterHeight, filterWidth, padInfo } = info;
+  const { inChannels, outChannels } = info;
   dw.fill(0);
-  for (let b = 0; b < batchSize; b++) {
-    for (let od = 0; od < outDepth; od++) {
-      for (let oh = 0; oh < outHeight; oh++) {
-        for (let ow = 0; ow < outWidth; ow++) {
-          const dyAt = (((b * outDepth + od) * outHeight + oh) * outWidth + ow) * outChannels;
-          for (let kd = 0; kd < filterDepth; kd++) {
-            const id = od * strideDepth + kd - padInfo.front;
-            if (id < 0 || id >= inDepth) continue;
-            for (let kh = 0; kh < filterHeight; kh++) {
-              const ih = oh * strideHeight + kh - padInfo.top;
-              if (ih < 0 || ih >= inHeight) continue;
-              for (let kw = 0; kw < filterWidth; kw++) {
-                const iw = ow * strideWidth + kw - padInfo.left;
-                if (iw < 0 || iw >= inWidth) continue;
-                const xAt = (((b * inDepth + id) * inHeight + ih) * inWidth + iw) * inChannels;
-                const wAt = ((kd * filterHeight + kh) * filterWidth + kw) * inChannels * outChannels;
-                for (let ci = 0; ci < inChannels; ci++) {
-                  const v = x[xAt + ci]!;
-                  const row = wAt + ci * outChannels;
-                  for (let co = 0; co < outChannels; co++) dw[row + co] += v * dy[dyAt + co]!;
-                }
-              }
-            }
-          }
-        }
-      }
+  forEachTap(info, (dyAt, xAt, wAt) => {
+    for (let ci = 0; ci < inChannels; ci++) {
+      const v = x[xAt + ci]!;
+      const row = wAt + ci * outChannels;
+      for (let co = 0; co < outChannels; co++) dw[row + co] += v * dy[dyAt + co]!;
     }
-  }
+  });
 }
+
 
 interface FilterGradAttrs {
   strides: [number, number, number] | number;
