@@ -29,7 +29,10 @@ interface Case {
 const one = (shape: number[], body: string, ids?: number): Case => ({ inputs: [{ name: 'x', shape, ...(ids ? { ids } : {}) }], body });
 const two = (a: number[], b: number[], body: string): Case => ({ inputs: [{ name: 'a', shape: a }, { name: 'b', shape: b }], body });
 
-/** One small model per layer: the layer, with a dense layer in front where it has no weights. */
+/**
+ * One small model per layer, with a layer with weights in front of it, so that the gradient of its
+ * input is computed and checked too (a first layer's input gradient is never needed).
+ */
 const CASES: Record<string, Case> = {
   dense: one([5, 6], 'dense(4, activation: tanh)\n  dense(3, activation: softmax)'),
   sigmoid: one([5, 6], 'dense(4)\n  sigmoid()'),
@@ -43,14 +46,14 @@ const CASES: Record<string, Case> = {
   subtract: two([5, 4], [5, 4], 'output dense(3, a) - dense(3, b)'),
   multiply: two([5, 4], [5, 4], 'output dense(3, a) * dense(3, b)'),
   concat: two([5, 4], [5, 3], 'output dense(2, concat(dense(3, a), b))'),
-  conv1d: one([3, 9, 2], 'conv1d(4, 3, strides: 2, padding: same, activation: relu)'),
+  conv1d: one([3, 9, 2], 'dense(2)\n  conv1d(4, 3, strides: 2, padding: same, activation: relu)'),
   conv2d: one([3, 8, 7, 2], 'conv2d(4, 3, activation: relu)\n  conv2d(3, [2, 3], strides: 2, padding: same)'),
-  conv3d: one([2, 4, 5, 5, 1], 'conv3d(3, 3, padding: same, activation: tanh)'),
+  conv3d: one([2, 4, 5, 5, 1], 'conv3d(2, 1)\n  conv3d(3, [3, 2, 3], strides: [1, 2, 1], padding: same, activation: tanh)'),
   // tfjs has no gradient for dilation above 1; the runtime's dilated convolutions bring their own.
   'conv1d, dilated': one([3, 9, 2], 'conv1d(3, 3, dilation_rate: 2, padding: same)\n  conv1d(2, 2, dilation_rate: 3, activation: relu)'),
   'conv2d, dilated': one([2, 7, 7, 2], 'conv2d(3, 3, dilation_rate: 2, activation: tanh)\n  conv2d(2, [2, 3], dilation_rate: [1, 2], padding: same)'),
   'conv3d, dilated': one([1, 5, 5, 5, 1], 'conv3d(2, 2, dilation_rate: 2)\n  conv3d(2, 2, dilation_rate: [1, 2, 1], padding: same)'),
-  conv2d_transpose: one([2, 4, 4, 3], 'conv2d_transpose(2, 3, strides: 2, padding: same)'),
+  conv2d_transpose: one([2, 4, 4, 3], 'conv2d(3, 1)\n  conv2d_transpose(2, 3, strides: 2, padding: same)'),
   max_pooling1d: one([3, 8, 2], 'conv1d(3, 3)\n  max_pooling1d(2)'),
   max_pooling2d: one([3, 9, 9, 2], 'conv2d(3, 2, activation: relu)\n  max_pooling2d(2)'),
   max_pooling3d: one([2, 4, 6, 6, 1], 'conv3d(2, 3)\n  max_pooling3d(2)'),
@@ -72,14 +75,14 @@ const CASES: Record<string, Case> = {
   embedding: one([3, 5], 'embedding(7, 4)\n  flatten()\n  dense(2)', 7),
   one_hot: one([3, 5], 'one_hot(4)\n  conv1d(3, 2)', 4),
   maxout: one([4, 5], 'dense(6)\n  maxout(3)'),
-  simple_rnn: one([3, 5, 2], 'simple_rnn(4, return_sequences: true)'),
-  lstm: one([3, 5, 2], 'lstm(3, bidirectional: true)'),
+  simple_rnn: one([3, 5, 2], 'dense(3)\n  simple_rnn(4, return_sequences: true)'),
+  lstm: one([3, 5, 2], 'dense(3)\n  lstm(3, bidirectional: true)'),
   gru: one([3, 5, 2], 'gru(4, return_sequences: true)\n  gru(3)'),
-  multi_head_attention: one([2, 5, 8], 'multi_head_attention(2, key_dim: 4, causal: true)'),
-  cross_attention: two([2, 4, 8], [2, 6, 6], 'output cross_attention(2, a, b)'),
-  positional_encoding: one([2, 5, 8], 'positional_encoding(learned)\n  dense(3)'),
-  transformer_encoder: one([2, 5, 8], 'transformer_encoder(2, 16)'),
-  transformer_decoder: one([2, 5, 8], 'transformer_decoder(2, 16)'),
+  multi_head_attention: one([2, 5, 8], 'dense(8)\n  multi_head_attention(2, key_dim: 4, causal: true)'),
+  cross_attention: two([2, 4, 8], [2, 6, 6], 'output cross_attention(2, dense(8, a), dense(6, b))'),
+  positional_encoding: one([2, 5, 8], 'dense(8)\n  positional_encoding(learned)\n  dense(3)'),
+  transformer_encoder: one([2, 5, 8], 'dense(8)\n  transformer_encoder(2, 16)'),
+  transformer_decoder: one([2, 5, 8], 'dense(8)\n  transformer_decoder(2, 16)'),
 };
 
 interface Generated extends Omit<TrainableModel, 'forward'> {
