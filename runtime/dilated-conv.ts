@@ -40,24 +40,54 @@ function atTaps(spreadGradient: tf.Tensor, dilations: readonly number[]): tf.Ten
   return tf.stridedSlice(spreadGradient, new Array(rank).fill(0), spreadGradient.shape, strides);
 }
 
-/** tf.conv2d with `dilations` (stride 1, NHWC), with gradients. */
-export function dilatedConv2d(x: tf.Tensor, filter: tf.Tensor, pad: Padding, dilations: [number, number]): tf.Tensor4D {
-  const conv = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+/** dL/dx (unless `inputGradient` is false) and dL/dfilter of a stride-1 dilated 2-D convolution (NHWC) from dL/dy. */
+export function dilatedConv2dGradients(x: tf.Tensor, dy: tf.Tensor, filter: tf.Tensor, pad: Padding, dilations: [number, number], inputGradient = true): { dx: tf.Tensor | undefined; dFilter: tf.Tensor } {
+  const spread = spreadFilter(filter, dilations);
+  const dx = inputGradient
+    ? (tf.engine().runKernel('Conv2DBackpropInput', { dy, filter: spread }, { strides: [1, 1], pad, dataFormat: 'NHWC', inputShape: x.shape }) as tf.Tensor)
+    : undefined;
+  const dSpread = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: [1, 1], pad, dataFormat: 'NHWC', filterShape: spread.shape }) as tf.Tensor;
+  return { dx, dFilter: atTaps(dSpread, dilations) };
+}
+
+/** dilatedConv2dGradients for 1-D (NWC): a 2-D convolution of height 1. */
+export function dilatedConv1dGradients(x: tf.Tensor, dy: tf.Tensor, filter: tf.Tensor, pad: Padding, dilation: number, inputGradient = true): { dx: tf.Tensor | undefined; dFilter: tf.Tensor } {
+  const g = dilatedConv2dGradients(tf.expandDims(x, 1), tf.expandDims(dy, 1), tf.expandDims(filter, 0), pad, [1, dilation], inputGradient);
+  return { dx: g.dx && tf.squeeze(g.dx, [1]), dFilter: tf.squeeze(g.dFilter, [0]) };
+}
+
+/** dL/dx (unless `inputGradient` is false) and dL/dfilter of a stride-1 dilated 3-D convolution (NDHWC) from dL/dy. */
+export function dilatedConv3dGradients(x: tf.Tensor, dy: tf.Tensor, filter: tf.Tensor, pad: Padding, dilations: [number, number, number], inputGradient = true): { dx: tf.Tensor | undefined; dFilter: tf.Tensor } {
+  const spread = spreadFilter(filter, dilations);
+  const dx = inputGradient ? (tf.engine().runKernel('Conv3DBackpropInputV2', { dy, filter: spread }, { strides: [1, 1, 1], pad, inputShape: x.shape }) as tf.Tensor) : undefined;
+  const dSpread = tf.engine().runKernel('Conv3DBackpropFilterV2', { x, dy }, { strides: [1, 1, 1], pad, filterShape: spread.shape }) as tf.Tensor;
+  return { dx, dFilter: atTaps(dSpread, dilations) };
+}
+
+/** A convolution whose gradient tfjs's tape takes from `gradients`. */
+function withGradients<T extends tf.Tensor>(
+  forward: (x: tf.Tensor, filter: tf.Tensor) => T,
+  gradients: (x: tf.Tensor, dy: tf.Tensor, filter: tf.Tensor) => { dx: tf.Tensor | undefined; dFilter: tf.Tensor },
+): (x: tf.Tensor, filter: tf.Tensor) => T {
+  return tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [input, w, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     save([input, w]);
     return {
-      value: tf.conv2d(input as tf.Tensor4D, w as tf.Tensor4D, 1, pad, 'NHWC', dilations),
+      value: forward(input, w),
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [xs, ws] = saved as [tf.Tensor4D, tf.Tensor4D];
-        const spread = spreadFilter(ws, dilations) as tf.Tensor4D;
-        const dy4 = dy as tf.Tensor4D;
-        const dx = tf.engine().runKernel('Conv2DBackpropInput', { dy: dy4, filter: spread }, { strides: [1, 1], pad, dataFormat: 'NHWC', inputShape: xs.shape }) as tf.Tensor;
-        const dSpread = tf.engine().runKernel('Conv2DBackpropFilter', { x: xs, dy: dy4 }, { strides: [1, 1], pad, dataFormat: 'NHWC', filterShape: spread.shape }) as tf.Tensor;
-        return [dx, atTaps(dSpread, dilations)];
+        const g = gradients(saved[0]!, dy as tf.Tensor, saved[1]!);
+        return [g.dx!, g.dFilter];
       },
     };
-  });
-  return conv(x, filter) as tf.Tensor4D;
+  }) as (x: tf.Tensor, filter: tf.Tensor) => T;
+}
+
+/** tf.conv2d with `dilations` (stride 1, NHWC), with gradients. */
+export function dilatedConv2d(x: tf.Tensor, filter: tf.Tensor, pad: Padding, dilations: [number, number]): tf.Tensor4D {
+  return withGradients(
+    (input, w) => tf.conv2d(input as tf.Tensor4D, w as tf.Tensor4D, 1, pad, 'NHWC', dilations),
+    (input, dy, w) => dilatedConv2dGradients(input, dy, w, pad, dilations),
+  )(x, filter);
 }
 
 /** tf.conv1d with a dilation (stride 1, NWC), with gradients: a 2-D convolution of height 1. */
@@ -68,20 +98,8 @@ export function dilatedConv1d(x: tf.Tensor, filter: tf.Tensor, pad: Padding, dil
 
 /** tf.conv3d with `dilations` (stride 1, NDHWC), with gradients. */
 export function dilatedConv3d(x: tf.Tensor, filter: tf.Tensor, pad: Padding, dilations: [number, number, number]): tf.Tensor5D {
-  const conv = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [input, w, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
-    save([input, w]);
-    return {
-      value: tf.conv3d(input as tf.Tensor5D, w as tf.Tensor5D, 1, pad, 'NDHWC', dilations),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [xs, ws] = saved as [tf.Tensor5D, tf.Tensor5D];
-        const spread = spreadFilter(ws, dilations) as tf.Tensor5D;
-        const dy5 = dy as tf.Tensor5D;
-        const dx = tf.engine().runKernel('Conv3DBackpropInputV2', { dy: dy5, filter: spread }, { strides: [1, 1, 1], pad, inputShape: xs.shape }) as tf.Tensor;
-        const dSpread = tf.engine().runKernel('Conv3DBackpropFilterV2', { x: xs, dy: dy5 }, { strides: [1, 1, 1], pad, filterShape: spread.shape }) as tf.Tensor;
-        return [dx, atTaps(dSpread, dilations)];
-      },
-    };
-  });
-  return conv(x, filter) as tf.Tensor5D;
+  return withGradients(
+    (input, w) => tf.conv3d(input as tf.Tensor5D, w as tf.Tensor5D, 1, pad, 'NDHWC', dilations),
+    (input, dy, w) => dilatedConv3dGradients(input, dy, w, pad, dilations),
+  )(x, filter);
 }

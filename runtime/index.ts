@@ -28,7 +28,7 @@ export {
 } from './initializers.js';
 export { step, elu, leakyRelu } from './activations.js';
 export { dropout, dropoutMask, seedDropout, batchNormTraining, batchNormStatistics, layerNorm } from './layers.js';
-export { dilatedConv1d, dilatedConv2d, dilatedConv3d, spreadFilter } from './dilated-conv.js';
+export { dilatedConv1d, dilatedConv2d, dilatedConv3d, dilatedConv1dGradients, dilatedConv2dGradients, dilatedConv3dGradients, spreadFilter } from './dilated-conv.js';
 export {
   conv2dKernelGradient,
   conv2dInputGradient,
@@ -37,6 +37,10 @@ export {
   conv1dKernelGradient,
   conv1dInputGradient,
   maxPool2dGradient,
+  conv3dKernelGradient,
+  conv3dInputGradient,
+  maxPool3dGradient,
+  avgPool3dGradient,
   sumToChannels,
   avgPool2dGradient,
   maxPool1dGradient,

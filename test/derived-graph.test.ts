@@ -394,12 +394,11 @@ describe('which graphs the derived pass covers', () => {
   const model = (body: string) => `model M {\n  ${body.trim().split('\n').join('\n  ')}\n}\n`;
 
   it('the models above and the examples with residual blocks', () => {
-    for (const source of [RESIDUAL_MLP, FAN_OUT_CONCAT, SUBTRACT_MULTIPLY, SHARED, SHARED_DEAD_OWNER, BATCHNORM_CNN, EMBEDDING, SEQUENCE_DENSE, SEQUENCE_LAYERS, RECURRENT, RECURRENT_NO_BIAS, ATTENTION, TRANSFORMER, TRANSFORMER_FIRST]) expect(obstacle(source)).toBeNull();
+    for (const source of [RESIDUAL_MLP, FAN_OUT_CONCAT, SUBTRACT_MULTIPLY, SHARED, SHARED_DEAD_OWNER, BATCHNORM_CNN, EMBEDDING, SEQUENCE_DENSE, SEQUENCE_LAYERS, RECURRENT, RECURRENT_NO_BIAS, ATTENTION, TRANSFORMER, TRANSFORMER_FIRST, VOLUMES, DILATED]) expect(obstacle(source)).toBeNull();
     for (const example of ['resnet', 'transformer-classifier']) expect(derivedBackwardObstacle(compile(readFileSync(`examples/${example}.nn`, 'utf8'), { emit: false }).program.models[0]!)).toBeNull();
   });
 
   it('names the reason for those it does not cover', () => {
-    expect(obstacle(model('input x: [batch, 4, 4, 4, 2]\nconv3d(2, 3)\nflatten()\ndense(2)'))).toMatch(/conv3d.*no derived gradient/);
     // Above the first layer with weights, one_hot would need a gradient to its ids.
     expect(obstacle(model('input x: [batch, 4]\ndense(4)\none_hot(3)\nflatten()\ndense(2)'))).toMatch(/one_hot.*no derived gradient/);
     expect(obstacle(model('input x: [batch, 4]\ndense(4)\nembedding(3, 2)\nflatten()\ndense(2)'))).toMatch(/embedding.*ids computed from weights/);
@@ -412,7 +411,7 @@ describe('the emitted lossAndGradients of graphs', () => {
   it('passes tsc --strict with unused locals and parameters checked', () => {
     const dir = `${outDir}typecheck-derived-graph/`;
     mkdirSync(dir, { recursive: true });
-    const sources = { residualMlp: RESIDUAL_MLP, fanOut: FAN_OUT_CONCAT, subtractMultiply: SUBTRACT_MULTIPLY, shared: SHARED, sharedDeadOwner: SHARED_DEAD_OWNER, batchnorm: BATCHNORM_CNN, embedding: EMBEDDING, sequenceDense: SEQUENCE_DENSE, sequenceLayers: SEQUENCE_LAYERS, recurrent: RECURRENT, recurrentNoBias: RECURRENT_NO_BIAS, attention: ATTENTION, transformer: TRANSFORMER, transformerFirst: TRANSFORMER_FIRST, resnet: readFileSync('examples/resnet.nn', 'utf8'), transformerClassifier: readFileSync('examples/transformer-classifier.nn', 'utf8') };
+    const sources = { residualMlp: RESIDUAL_MLP, volumes: VOLUMES, dilated: DILATED, fanOut: FAN_OUT_CONCAT, subtractMultiply: SUBTRACT_MULTIPLY, shared: SHARED, sharedDeadOwner: SHARED_DEAD_OWNER, batchnorm: BATCHNORM_CNN, embedding: EMBEDDING, sequenceDense: SEQUENCE_DENSE, sequenceLayers: SEQUENCE_LAYERS, recurrent: RECURRENT, recurrentNoBias: RECURRENT_NO_BIAS, attention: ATTENTION, transformer: TRANSFORMER, transformerFirst: TRANSFORMER_FIRST, resnet: readFileSync('examples/resnet.nn', 'utf8'), transformerClassifier: readFileSync('examples/transformer-classifier.nn', 'utf8') };
     const files = Object.entries(sources).map(([name, source]) => {
       const output = compile(source, { fileName: `${name}.nn`, derivedBackward: true }).output!;
       expect(output).toContain('lossAndGradients(');
@@ -510,4 +509,42 @@ describe('the derived backward pass of recurrent, attention and transformer laye
   it('the localisation LSTM example (embedding, lstm, softmax) on wasm', async () => {
     await compare(readFileSync('examples/localisation-lstm.nn', 'utf8'), [3, 8], [3, 3], 'categorical_crossentropy', 'wasm', 20, 'LocalisationLstm');
   });
+});
+
+/** 3-D convolutions and pooling, one of them dilated. */
+const VOLUMES = `
+model M {
+  input x: [batch, 4, 6, 6, 1]
+  conv3d(3, 2, padding: same, activation: relu)
+  max_pooling3d(2)
+  conv3d(2, 2, dilation_rate: [1, 2, 1], padding: same, activation: tanh)
+  average_pooling3d([1, 2, 1])
+  flatten()
+  dense(2)
+}
+`;
+
+/** Dilated 2-D and 1-D convolutions (tfjs has no gradient for them; the runtime's). */
+const DILATED = `
+model M {
+  input x: [batch, 9, 9, 2]
+  conv2d(3, 3, dilation_rate: 2, activation: relu)
+  conv2d(2, [2, 3], dilation_rate: [2, 1], padding: same)
+  reshape([-1, 2])
+  conv1d(3, 3, dilation_rate: 2, padding: same, activation: elu)
+  conv1d(2, 2, dilation_rate: 3)
+  global_average_pooling1d()
+  dense(2)
+}
+`;
+
+describe('the derived backward pass of 3-D and dilated convolutions agrees with tf.grads', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`conv3d, dilated conv3d and 3-D pooling on ${backend}`, async () => {
+      await compare(VOLUMES, [2, 4, 6, 6, 1], [2, 2], 'mse', backend);
+    });
+    it(`dilated conv2d and conv1d on ${backend}`, async () => {
+      await compare(DILATED, [3, 9, 9, 2], [3, 2], 'mse', backend);
+    });
+  }
 });

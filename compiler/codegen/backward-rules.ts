@@ -87,28 +87,39 @@ const dense: LayerBackward = {
   }),
 };
 
-function conv(n: 1 | 2, transposed = false): LayerBackward {
+const dilatedLocal = (node: LayerNode) => `dc$${node.local}`;
+
+function conv(n: 1 | 2 | 3, transposed = false): LayerBackward {
+  const dilations = (node: LayerNode) => (transposed ? [] : tupleOf(node.args, 'dilation_rate', n));
+  const dilated = (node: LayerNode) => dilations(node).some((r) => r > 1);
   return {
     appliesActivation: true,
-    obstacle: (node) => (!transposed && tupleOf(node.args, 'dilation_rate', n).some((r) => r > 1) ? `layer ${node.id} is dilated` : null),
     weights(node, d, e, specs, pooled) {
       const { stride, pad } = convArgs(node, n);
       const kernel = specs.find((s) => s.name === 'kernel')!;
-      const op = transposed ? 'conv2dTransposeKernelGradient' : `conv${n}dKernelGradient`;
       // The bias gradient sums over every axis but the channels': of dL/dz, or of the smaller
       // gradient a max pooling above routes from (see backward.ts).
-      const bias = pooled === null ? `tf.sum(${d}, ${numberList(n === 1 ? [0, 1] : [0, 1, 2])})` : `${e.rt.use('sumToChannels')}(${pooled})`;
+      const bias = pooled === null ? `tf.sum(${d}, ${numberList(Array.from({ length: n + 1 }, (_, i) => i))})` : `${e.rt.use('sumToChannels')}(${pooled})`;
+      if (dilated(node)) {
+        // Both gradients from one call (runtime/dilated-conv.ts: tfjs has none for dilation > 1).
+        const rates = n === 1 ? String(dilations(node)[0]) : numberList(dilations(node));
+        const input = e.inputNeeded(node) ? '' : ', false';
+        e.w.line(`const ${dilatedLocal(node)} = ${e.rt.use(`dilatedConv${n}dGradients`)}(${node.input.id}, ${d}, ${e.weight(node, 'kernel')}, ${pad}, ${rates}${input});`);
+        return { kernel: `${dilatedLocal(node)}.dFilter`, bias };
+      }
+      const op = transposed ? 'conv2dTransposeKernelGradient' : `conv${n}dKernelGradient`;
       return { kernel: `${e.rt.use(op)}(${node.input.id}, ${d}, ${numberList(kernel.shape)}, ${stride}, ${pad})`, bias };
     },
     inputs: single((node, d, e) => {
       const { stride, pad } = convArgs(node, n);
+      if (dilated(node)) return `${dilatedLocal(node)}.dx!`;
       if (transposed) return `${e.rt.use('conv2dTransposeInputGradient')}(${d}, ${e.weight(node, 'kernel')}, ${stride}, ${pad})`;
       return `${e.rt.use(`conv${n}dInputGradient`)}(${node.input.id}, ${d}, ${e.weight(node, 'kernel')}, ${stride}, ${pad})`;
     }),
   };
 }
 
-function pool(n: 1 | 2, kind: 'max' | 'avg'): LayerBackward {
+function pool(n: 1 | 2 | 3, kind: 'max' | 'avg'): LayerBackward {
   return {
     inputs: single((node, d, e) => {
       const { window, strides, pad } = poolArgs(node, n);
@@ -346,11 +357,14 @@ export const backwardRules: ReadonlyMap<string, LayerBackward> = new Map<string,
   ['dense', dense],
   ['conv1d', conv(1)],
   ['conv2d', conv(2)],
+  ['conv3d', conv(3)],
   ['conv2d_transpose', conv(2, true)],
   ['max_pooling1d', pool(1, 'max')],
   ['max_pooling2d', pool(2, 'max')],
   ['average_pooling1d', pool(1, 'avg')],
   ['average_pooling2d', pool(2, 'avg')],
+  ['max_pooling3d', pool(3, 'max')],
+  ['average_pooling3d', pool(3, 'avg')],
   ['global_max_pooling1d', globalMaxPool],
   ['global_max_pooling2d', globalMaxPool],
   ['global_average_pooling1d', globalAvgPool],

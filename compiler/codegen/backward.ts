@@ -1,6 +1,6 @@
 // The backward pass derived by the compiler, for models with one input and one output whose layers
-// have a rule in backward-rules.ts (every layer but conv3d, 3-D pooling and dilated convolutions:
-// dense, conv1d/conv2d, conv2d_transpose, pooling, upsampling, reshaping, dropout, batch and layer
+// have a rule in backward-rules.ts (every layer of the library, the `step` activation aside: dense, conv1d/2d/3d (dilated
+// too), conv2d_transpose, pooling, upsampling, reshaping, dropout, batch and layer
 // normalisation, embedding, maxout, repeat_vector, positional encodings, recurrent layers,
 // attention, transformer blocks, merges and activation layers; below the first layer with weights,
 // any layer without weights): the compiler knows every layer and shape, so it writes forward and
@@ -28,7 +28,7 @@ import { str, type CodeWriter } from './writer.js';
 const SUPPORTED = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'leaky_relu', 'elu']);
 /** The output activations `outputGradient` takes; leaky_relu and elu go through 'linear' there. */
 const OUTPUT_ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax']);
-const MAX_POOLS = new Set(['max_pooling1d', 'max_pooling2d', 'global_max_pooling1d', 'global_max_pooling2d']);
+const MAX_POOLS = new Set(['max_pooling1d', 'max_pooling2d', 'max_pooling3d', 'global_max_pooling1d', 'global_max_pooling2d']);
 
 /** The rule that differentiates a node, if any. */
 function ruleOf(node: LayerNode): LayerBackward | undefined {

@@ -137,6 +137,28 @@ export function sumToChannels(d: tf.Tensor): tf.Tensor {
   return tf.sum(d, Array.from({ length: d.rank - 1 }, (_, i) => i));
 }
 
+type Triple = [number, number, number];
+
+/** dL/dkernel of a 3-D convolution (NDHWC, dilation 1) from its input and dL/dz at its output. */
+export function conv3dKernelGradient(x: tf.Tensor, dz: tf.Tensor, filterShape: readonly number[], strides: Triple, pad: Padding): tf.Tensor {
+  return tf.engine().runKernel('Conv3DBackpropFilterV2', { x, dy: dz }, { strides, pad, filterShape: [...filterShape] }) as tf.Tensor;
+}
+
+/** dL/dx of a 3-D convolution (NDHWC, dilation 1) from dL/dz at its output. */
+export function conv3dInputGradient(x: tf.Tensor, dz: tf.Tensor, kernel: tf.Tensor, strides: Triple, pad: Padding): tf.Tensor {
+  return tf.engine().runKernel('Conv3DBackpropInputV2', { dy: dz, filter: kernel }, { strides, pad, inputShape: x.shape }) as tf.Tensor;
+}
+
+/** dL/dinput of 3-D max pooling from its input, its output and dL/doutput (`MaxPool3DGrad`). */
+export function maxPool3dGradient(dy: tf.Tensor, input: tf.Tensor, output: tf.Tensor, poolSize: Triple, strides: Triple, pad: Padding): tf.Tensor {
+  return tf.engine().runKernel('MaxPool3DGrad', { dy, input, output }, { filterSize: poolSize, strides, pad }) as tf.Tensor;
+}
+
+/** dL/dinput of 3-D average pooling (`AvgPool3DGrad`). */
+export function avgPool3dGradient(dy: tf.Tensor, input: tf.Tensor, poolSize: Triple, strides: Triple, pad: Padding): tf.Tensor {
+  return tf.engine().runKernel('AvgPool3DGrad', { dy, input }, { filterSize: poolSize, strides, pad }) as tf.Tensor;
+}
+
 /** dL/dinput of 2-D average pooling (padded cells left out of each mean, as the forward pass). */
 export function avgPool2dGradient(dy: tf.Tensor, input: tf.Tensor, poolSize: Pair, strides: Pair, pad: Padding): tf.Tensor {
   return tf.engine().runKernel('AvgPoolGrad', { dy, input }, { filterSize: poolSize, strides, pad }) as tf.Tensor;

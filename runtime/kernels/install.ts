@@ -9,6 +9,7 @@ import { createBatchMatMul } from './batch-matmul.js';
 import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { createConv2DBackpropInput } from './conv2d-backprop-input.js';
 import { createConv3DBackpropFilter, createConv3DBackpropInput } from './conv3d-gradients.js';
+import { createMaxPool3D, createMaxPool3DGrad } from './max-pool-3d.js';
 import { createGather } from './gather.js';
 import { createMaxPoolGrad } from './max-pool-grad.js';
 import { createSlice } from './slice.js';
@@ -19,7 +20,7 @@ import { createSplitV, createUnpack } from './unpack-split.js';
 /**
  * - `fast`: everything below — the default of `useBackend('wasm')`.
  * - `minimal`: only what wasm lacks for training (Conv2DBackpropFilter, UnsortedSegmentSum) and
- *   the stock kernels that compute wrong values (Conv3D's gradients), stock kernels otherwise;
+ *   the stock kernels that compute wrong values (Conv3D's gradients, MaxPool3D), stock kernels otherwise;
  *   what the benchmark gives tfjs-layers so that a CNN trains on wasm at all.
  * - `stock`: tfjs as shipped (a CNN cannot train).
  */
@@ -35,6 +36,8 @@ const MISSING: Record<string, () => tf.KernelConfig> = {
 const WRONG: Record<string, () => tf.KernelConfig> = {
   Conv3DBackpropFilterV2: createConv3DBackpropFilter,
   Conv3DBackpropInputV2: createConv3DBackpropInput,
+  MaxPool3D: createMaxPool3D,
+  MaxPool3DGrad: createMaxPool3DGrad,
 };
 
 /** Stock kernels with a faster formulation; replaced by `fast` only. */

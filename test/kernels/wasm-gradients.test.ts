@@ -13,6 +13,7 @@ const TOLERANCE = 1e-4;
 type Pad = 'valid' | 'same' | tf.backend_util.ExplicitPadding;
 type Shape4 = [number, number, number, number];
 type Shape5 = [number, number, number, number, number];
+type Triple = [number, number, number];
 
 /** dx and dW of Σ conv2d(x, w) · r, with r random so that dy is not all ones. */
 function convGrads(xShape: number[], wShape: number[], strides: number | [number, number], pad: Pad): () => tf.Tensor[] {
@@ -35,9 +36,9 @@ async function expectAgreement(compute: () => tf.Tensor[], wasmKernels: 'fast' |
 describe('wasm kernels', () => {
   it('are installed by useBackend("wasm")', async () => {
     await valuesOn('wasm', () => []);
-    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2', 'GatherV2', 'MaxPoolGrad', 'Slice', 'SplitV', 'Sum', 'Unpack', 'UnsortedSegmentSum']);
+    expect(installedWasmKernels()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2', 'GatherV2', 'MaxPool3D', 'MaxPool3DGrad', 'MaxPoolGrad', 'Slice', 'SplitV', 'Sum', 'Unpack', 'UnsortedSegmentSum']);
     await valuesOn('wasm', () => [], 'minimal');
-    expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2', 'UnsortedSegmentSum']);
+    expect(installedWasmKernels()).toEqual(['Conv2DBackpropFilter', 'Conv3DBackpropFilterV2', 'Conv3DBackpropInputV2', 'MaxPool3D', 'MaxPool3DGrad', 'UnsortedSegmentSum']);
   });
 });
 
@@ -244,4 +245,25 @@ describe('conv3d gradients on wasm agree with cpu (the stock kernels are wrong)'
       return [tf.grad((a: tf.Tensor) => tf.sum(tf.square(tf.conv3d(a as tf.Tensor5D, w, 1, 'valid'))))(x)];
     }, 'minimal');
   });
+});
+
+describe('3-D max pooling on wasm agrees with cpu (the stock kernel starts windows at +1.2e-38)', () => {
+  const cases: [string, number[], number | Triple, number | Triple, 'valid' | 'same', 'negative' | 'ties' | 'random'][] = [
+    ['windows of negative values', [2, 4, 4, 4, 2], 2, 2, 'valid', 'negative'],
+    ['windows of tied zeros (after a relu)', [1, 4, 6, 4, 3], 2, 2, 'valid', 'ties'],
+    ['3×3×3 windows, stride 2, same', [1, 5, 5, 5, 2], 3, 2, 'same', 'random'],
+    ['[1, 2, 2] windows, strides [1, 2, 1]', [2, 3, 4, 5, 1], [1, 2, 2], [1, 2, 1], 'valid', 'negative'],
+  ];
+  for (const [name, shape, size, strides, pad, values] of cases) {
+    it(name, async () => {
+      await expectAgreement(() => {
+        const raw = randomValues(shape.reduce((a, b) => a * b), 26);
+        const data = values === 'negative' ? raw.map((v) => -Math.abs(v) - 0.1) : values === 'ties' ? raw.map((v) => Math.max(0, Math.round(v))) : raw;
+        const x = tf.tensor(data, shape as Shape5) as tf.Tensor5D;
+        const y = tf.maxPool3d(x, size, strides, pad);
+        const r = tf.tensor(randomValues(y.size, 27), y.shape);
+        return [y, tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool3d(a as tf.Tensor5D, size, strides, pad), r)))(x)];
+      });
+    });
+  }
 });
