@@ -2,7 +2,7 @@
 // (tfjs-layers has no MultiHeadAttention). Weight layouts follow Keras' MultiHeadAttention:
 // query/key/value kernels [d, heads, key_dim], output kernel [heads, key_dim, d].
 import * as tf from '@tensorflow/tfjs-core';
-import { dropout, layerNorm } from './layers.js';
+import { dropoutMask, layerNormTraced, type NormTrace } from './layers.js';
 
 export interface AttentionWeights {
   queryKernel: tf.Tensor;
@@ -35,12 +35,33 @@ export function multiHeadSelfAttention(x: tf.Tensor, w: AttentionWeights, o: Att
   return multiHeadAttention(x, x, w, o);
 }
 
+export interface AttentionTrace {
+  readonly query: tf.Tensor;
+  readonly memory: tf.Tensor;
+  readonly weights: AttentionWeights;
+  readonly options: AttentionOptions;
+  /** Projected queries, keys and values, [batch, heads, steps, key_dim] (memory steps for k and v). */
+  readonly q: tf.Tensor;
+  readonly k: tf.Tensor;
+  readonly v: tf.Tensor;
+  /** softmax of the scaled (and masked) scores, [batch, heads, steps, memory_steps]. */
+  readonly probabilities: tf.Tensor;
+  /** The heads' contexts side by side, [batch·steps, heads·key_dim]: the output kernel's input. */
+  readonly merged: tf.Tensor2D;
+}
+
 /**
  * Attention of a query sequence [batch, steps, d] over a memory sequence [batch, memory_steps, e]
  * (Keras' MultiHeadAttention(query, value)): queries from `query`, keys and values from `memory`;
- * the output has the query's shape. With `causal`, query step i sees memory steps ≤ i.
+ * the output has the query's shape. With `causal`, query step i sees memory steps ≤ i. Returns
+ * also what the backward pass needs (runtime/kernels/attention-backward.ts).
  */
-export function multiHeadAttention(query: tf.Tensor, memory: tf.Tensor, w: AttentionWeights, o: AttentionOptions): tf.Tensor {
+export function multiHeadAttentionForwardTrace(
+  query: tf.Tensor,
+  memory: tf.Tensor,
+  w: AttentionWeights,
+  o: AttentionOptions,
+): { output: tf.Tensor; trace: AttentionTrace } {
   const [batch, steps, d] = query.shape as [number, number, number];
   const memorySteps = memory.shape[1]!;
   const q = project(query, w.queryKernel, w.queryBias, o);
@@ -52,11 +73,22 @@ export function multiHeadAttention(query: tf.Tensor, memory: tf.Tensor, w: Atten
     const allowed = tf.linalg.bandPart(tf.ones([steps, memorySteps]), -1, 0);
     scores = tf.add(scores, tf.mul(tf.sub(1, allowed), -1e9));
   }
-  const context = tf.matMul(tf.softmax(scores), v); // [batch, heads, steps, key_dim]
-  const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [-1, o.heads * o.keyDim]);
-  let out = tf.matMul(merged as tf.Tensor2D, tf.reshape(w.outputKernel, [o.heads * o.keyDim, d]) as tf.Tensor2D) as tf.Tensor;
+  const probabilities = tf.softmax(scores);
+  const context = tf.matMul(probabilities, v);
+  const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [-1, o.heads * o.keyDim]) as tf.Tensor2D;
+  let out = tf.matMul(merged, tf.reshape(w.outputKernel, [o.heads * o.keyDim, d]) as tf.Tensor2D) as tf.Tensor;
   if (w.outputBias) out = tf.add(out, w.outputBias);
-  return tf.reshape(out, [batch, steps, d]);
+  return { output: tf.reshape(out, [batch, steps, d]), trace: { query, memory, weights: w, options: o, q, k, v, probabilities, merged } };
+}
+
+/** `multiHeadSelfAttention` with its trace. */
+export function multiHeadSelfAttentionForwardTrace(x: tf.Tensor, w: AttentionWeights, o: AttentionOptions): { output: tf.Tensor; trace: AttentionTrace } {
+  return multiHeadAttentionForwardTrace(x, x, w, o);
+}
+
+/** Attention of `query` over `memory`: `multiHeadAttentionForwardTrace`'s output. */
+export function multiHeadAttention(query: tf.Tensor, memory: tf.Tensor, w: AttentionWeights, o: AttentionOptions): tf.Tensor {
+  return multiHeadAttentionForwardTrace(query, memory, w, o).output;
 }
 
 /** The sinusoidal table of "Attention is all you need": sin on even features, cos on odd ones. */
@@ -99,17 +131,55 @@ export interface TransformerOptions extends AttentionOptions {
   epsilon: number;
 }
 
+export interface TransformerTrace {
+  readonly weights: TransformerWeights;
+  readonly options: TransformerOptions;
+  readonly attention: AttentionTrace;
+  /** The scaled dropout masks after attention and after the FFN; undefined outside training or at rate 0. */
+  readonly attentionMask: tf.Tensor | undefined;
+  readonly ffnMask: tf.Tensor | undefined;
+  readonly norm1: NormTrace;
+  /** The first add & norm's output as [batch·steps, d]: the FFN's input. */
+  readonly attended: tf.Tensor2D;
+  /** relu(attended·W₁ + b₁), [batch·steps, ff_dim]. */
+  readonly hidden: tf.Tensor2D;
+  readonly norm2: NormTrace;
+}
+
 /**
  * A post-norm transformer block (keras_nlp's TransformerEncoder; with `causal`, its
  * TransformerDecoder without cross-attention): x₁ = LN(x + attention(x)), y = LN(x₁ + FFN(x₁)),
  * FFN = dense(ff, relu) then dense(d), with dropout after attention and FFN in training.
  */
-export function transformerBlock(x: tf.Tensor, w: TransformerWeights, o: TransformerOptions, training: boolean): tf.Tensor {
-  const drop = (t: tf.Tensor) => (training && o.dropout > 0 ? dropout(t, o.dropout) : t);
+export function transformerBlockForwardTrace(
+  x: tf.Tensor,
+  w: TransformerWeights,
+  o: TransformerOptions,
+  training: boolean,
+): { output: tf.Tensor; trace: TransformerTrace } {
+  const dropping = training && o.dropout > 0;
+  // As rt.dropout: the mask has the tensor's shape, drawn when the tensor is.
+  const drop = (t: tf.Tensor): { value: tf.Tensor; mask: tf.Tensor | undefined } => {
+    if (!dropping) return { value: t, mask: undefined };
+    const mask = dropoutMask(t.shape, o.dropout);
+    return { value: tf.mul(t, mask), mask };
+  };
   const [batch, steps, d] = x.shape as [number, number, number];
-  const attended = layerNorm(tf.add(x, drop(multiHeadSelfAttention(x, w, o))), w.norm1Gamma, w.norm1Beta, o.epsilon);
-  const flat = tf.reshape(attended, [-1, d]) as tf.Tensor2D;
-  const hidden = tf.relu(tf.add(tf.matMul(flat, w.ffnKernel1 as tf.Tensor2D), w.ffnBias1)) as tf.Tensor2D;
+  const attention = multiHeadSelfAttentionForwardTrace(x, w, o);
+  const afterAttention = drop(attention.output);
+  const norm1 = layerNormTraced(tf.add(x, afterAttention.value), w.norm1Gamma, w.norm1Beta, o.epsilon);
+  const attended = tf.reshape(norm1.output, [-1, d]) as tf.Tensor2D;
+  const hidden = tf.relu(tf.add(tf.matMul(attended, w.ffnKernel1 as tf.Tensor2D), w.ffnBias1)) as tf.Tensor2D;
   const ffn = tf.reshape(tf.add(tf.matMul(hidden, w.ffnKernel2 as tf.Tensor2D), w.ffnBias2), [batch, steps, d]);
-  return layerNorm(tf.add(attended, drop(ffn)), w.norm2Gamma, w.norm2Beta, o.epsilon);
+  const afterFfn = drop(ffn);
+  const norm2 = layerNormTraced(tf.add(norm1.output, afterFfn.value), w.norm2Gamma, w.norm2Beta, o.epsilon);
+  return {
+    output: norm2.output,
+    trace: { weights: w, options: o, attention: attention.trace, attentionMask: afterAttention.mask, ffnMask: afterFfn.mask, norm1: norm1.norm, attended, hidden, norm2: norm2.norm },
+  };
+}
+
+/** `transformerBlockForwardTrace`'s output. */
+export function transformerBlock(x: tf.Tensor, w: TransformerWeights, o: TransformerOptions, training: boolean): tf.Tensor {
+  return transformerBlockForwardTrace(x, w, o, training).output;
 }

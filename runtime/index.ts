@@ -27,7 +27,7 @@ export {
   type InitializerName,
 } from './initializers.js';
 export { step, elu, leakyRelu } from './activations.js';
-export { dropout, dropoutMask, seedDropout, batchNormTraining, batchNormStatistics, layerNorm } from './layers.js';
+export { dropout, dropoutMask, seedDropout, batchNormTraining, batchNormStatistics, layerNorm, layerNormTraced, normalised } from './layers.js';
 export { dilatedConv1d, dilatedConv2d, dilatedConv3d, dilatedConv1dGradients, dilatedConv2dGradients, dilatedConv3dGradients, spreadFilter } from './dilated-conv.js';
 export {
   conv2dKernelGradient,
@@ -48,7 +48,6 @@ export {
   globalMaxPoolGradient,
   globalAvgPoolGradient,
   upSamplingGradient,
-  normalised,
   batchNormInputGradient,
   layerNormInputGradient,
   embeddingGradient,
@@ -56,34 +55,23 @@ export {
   learnedPositionsGradient,
   type DerivedLayerActivation,
 } from './kernels/derived-backward.js';
-export { simpleRnn, lstm, gru, concatDirections, type RecurrentOptions } from './recurrent.js';
+export { simpleRnn, lstm, gru, concatDirections, simpleRnnForwardTrace, lstmForwardTrace, gruForwardTrace, type RecurrentOptions, type SimpleRnnTrace, type LstmTrace, type GruTrace } from './recurrent.js';
 export {
-  simpleRnnForwardTrace,
-  lstmForwardTrace,
-  gruForwardTrace,
   simpleRnnBackward,
   lstmBackward,
   gruBackward,
   splitDirections,
-  type SimpleRnnTrace,
-  type LstmTrace,
-  type GruTrace,
   type RecurrentGradients,
   type RecurrentBackwardOptions,
   type RecurrentActivation,
 } from './kernels/recurrent-backward.js';
 export {
-  multiHeadAttentionForwardTrace,
-  multiHeadSelfAttentionForwardTrace,
   multiHeadAttentionBackward,
-  type AttentionTrace,
   type AttentionGradients,
   type AttentionWeightGradients,
 } from './kernels/attention-backward.js';
 export {
-  transformerBlockForwardTrace,
   transformerBlockBackward,
-  type TransformerTrace,
   type TransformerGradients,
   type TransformerWeightGradients,
 } from './kernels/transformer-backward.js';
@@ -94,6 +82,11 @@ export {
   addSinusoidalPositions,
   addLearnedPositions,
   transformerBlock,
+  multiHeadAttentionForwardTrace,
+  multiHeadSelfAttentionForwardTrace,
+  transformerBlockForwardTrace,
+  type AttentionTrace,
+  type TransformerTrace,
   type AttentionWeights,
   type AttentionOptions,
   type TransformerWeights,

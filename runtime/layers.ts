@@ -76,6 +76,23 @@ export function batchNormTraining(
 
 /** Layer normalisation over the last axis, then a learned scale and shift per feature. */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma), beta);
+  return layerNormTraced(x, gamma, beta, epsilon).output;
+}
+
+/** x̂ = (x − mean) / √(variance + ε): the normalised input of batch or layer normalisation. */
+export function normalised(x: tf.Tensor, stats: { mean: tf.Tensor; variance: tf.Tensor }, epsilon: number): tf.Tensor {
+  return tf.mul(tf.sub(x, stats.mean), tf.rsqrt(tf.add(stats.variance, epsilon)));
+}
+
+/** A layer norm's variance over the last axis (kept as a size-1 axis) and its normalised input x̂. */
+export interface NormTrace {
+  readonly variance: tf.Tensor;
+  readonly xHat: tf.Tensor;
+}
+
+/** `layerNorm`, with what its backward pass needs kept (runtime/kernels/transformer-backward.ts). */
+export function layerNormTraced(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon: number): { output: tf.Tensor; norm: NormTrace } {
+  const stats = tf.moments(x, -1, true);
+  const xHat = normalised(x, stats, epsilon);
+  return { output: tf.add(tf.mul(xHat, gamma), beta), norm: { variance: stats.variance, xHat } };
 }

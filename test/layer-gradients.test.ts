@@ -124,7 +124,7 @@ async function gradientsOn(backend: 'cpu' | 'wasm', c: Case, oracle: boolean): P
   const trainable = model.weights().filter((w) => w.variable.trainable);
   const single = c.inputs.length === 1;
   let used = 'tape';
-  let prediction = new Float32Array();
+  let prediction: Float32Array = new Float32Array(0);
   const grads = tf.tidy(() => {
     const inputs = inputTensors(c);
     const output = (training: boolean) => (single ? model.forward!(inputs['x']!, training) : Object.values(model.forwardAll!(inputs, training))[0]!);

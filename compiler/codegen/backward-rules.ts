@@ -51,6 +51,9 @@ export const gradLocal = (node: LayerNode, weight: string) => `g$${node.local}$$
 const statsLocal = (node: LayerNode) => `stats$${node.local}`;
 const normalisedLocal = (node: LayerNode) => `xhat$${node.local}`;
 export const maskLocal = (node: LayerNode) => `mask$${node.local}`;
+/** What a layer's traced forward call returns (`{ output, trace }`), and its backward call's result. */
+const traceLocal = (node: LayerNode, suffix = '') => `tr$${node.local}${suffix}`;
+const backLocal = (node: LayerNode, suffix = '') => `bp$${node.local}${suffix}`;
 
 /** A rule for a layer of one input whose gradient is one expression. */
 const single = (gradient: (node: LayerNode, d: string, e: BackwardEmitter) => string) => (node: LayerNode, d: string, e: BackwardEmitter, needed: readonly boolean[]) =>
@@ -170,17 +173,15 @@ const batchNormalization: LayerBackward = {
 };
 
 const layerNormalization: LayerBackward = {
-  // The ops of rt.layerNorm, with the statistics and x̂ kept.
+  // rt.layerNorm's own ops, with the variance and x̂ kept.
   forward(node, e) {
-    const x = node.input.id;
-    e.w.line(`const ${statsLocal(node)} = tf.moments(${x}, -1, true);`);
-    e.w.line(`const ${normalisedLocal(node)} = ${e.rt.use('normalised')}(${x}, ${statsLocal(node)}, ${num(node.args['epsilon'] as number)});`);
-    return `tf.add(tf.mul(${normalisedLocal(node)}, ${e.weight(node, 'gamma')}), ${e.weight(node, 'beta')})`;
+    e.w.line(`const ${traceLocal(node)} = ${e.rt.use('layerNormTraced')}(${node.input.id}, ${e.weight(node, 'gamma')}, ${e.weight(node, 'beta')}, ${num(node.args['epsilon'] as number)});`);
+    return `${traceLocal(node)}.output`;
   },
-  weights: (node, d, e) => ({ gamma: `${e.rt.use('sumToChannels')}(tf.mul(${d}, ${normalisedLocal(node)}))`, beta: `${e.rt.use('sumToChannels')}(${d})` }),
+  weights: (node, d, e) => ({ gamma: `${e.rt.use('sumToChannels')}(tf.mul(${d}, ${traceLocal(node)}.norm.xHat))`, beta: `${e.rt.use('sumToChannels')}(${d})` }),
   inputs: single((node, d, e) => {
     const eps = num(node.args['epsilon'] as number);
-    return `${e.rt.use('layerNormInputGradient')}(${d}, ${normalisedLocal(node)}, ${e.weight(node, 'gamma')}, ${statsLocal(node)}.variance, ${eps})`;
+    return `${e.rt.use('layerNormInputGradient')}(${d}, ${traceLocal(node)}.norm.xHat, ${e.weight(node, 'gamma')}, ${traceLocal(node)}.norm.variance, ${eps})`;
   }),
 };
 
@@ -199,8 +200,6 @@ const positionalEncoding: LayerBackward = {
   inputs: single((_node, d) => d),
 };
 
-const traceLocal = (node: LayerNode, suffix = '') => `tr$${node.local}${suffix}`;
-const backLocal = (node: LayerNode, suffix = '') => `bp$${node.local}${suffix}`;
 
 /**
  * simple_rnn, lstm, gru: the forward pass through the runtime's `…ForwardTrace` (the same ops as

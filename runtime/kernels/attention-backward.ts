@@ -1,27 +1,11 @@
 // The backward pass of multi-head attention (runtime/attention.ts) written by hand, for the
-// backward pass the compiler derives: a forward function that computes the same output with the
-// same ops and keeps the projections and attention probabilities (a trace), and a backward function
-// from the trace and dL/doutput to the inputs' and every weight's gradients. Every matMul has its
+// backward pass the compiler derives: from the trace its forward pass keeps (the projections and
+// attention probabilities) and dL/doutput to the inputs' and every weight's gradients. Every matMul has its
 // operands transposed explicitly (wasm's transposed matMul is slow); everything is created in the
 // caller's tf.tidy and nothing is read back.
 import * as tf from '@tensorflow/tfjs-core';
 
-import { project, type AttentionOptions, type AttentionWeights } from '../attention.js';
-
-export interface AttentionTrace {
-  readonly query: tf.Tensor;
-  readonly memory: tf.Tensor;
-  readonly weights: AttentionWeights;
-  readonly options: AttentionOptions;
-  /** Projected queries, keys and values, [batch, heads, steps, key_dim] (memory steps for k and v). */
-  readonly q: tf.Tensor;
-  readonly k: tf.Tensor;
-  readonly v: tf.Tensor;
-  /** softmax of the scaled (and masked) scores, [batch, heads, steps, memory_steps]. */
-  readonly probabilities: tf.Tensor;
-  /** The heads' contexts side by side, [batch·steps, heads·key_dim]: the output kernel's input. */
-  readonly merged: tf.Tensor2D;
-}
+import type { AttentionOptions, AttentionTrace, AttentionWeights } from '../attention.js';
 
 /** Gradients by the weights' own names and shapes; biases only where the layer has them. */
 export type AttentionWeightGradients = AttentionWeights;
@@ -31,36 +15,6 @@ export interface AttentionGradients {
   dQuery: tf.Tensor | undefined;
   dMemory: tf.Tensor | undefined;
   dWeights: AttentionWeightGradients;
-}
-
-/** `rt.multiHeadAttention`'s output (the same ops), and its trace for `multiHeadAttentionBackward`. */
-export function multiHeadAttentionForwardTrace(
-  query: tf.Tensor,
-  memory: tf.Tensor,
-  w: AttentionWeights,
-  o: AttentionOptions,
-): { output: tf.Tensor; trace: AttentionTrace } {
-  const [batch, steps, d] = query.shape as [number, number, number];
-  const memorySteps = memory.shape[1]!;
-  const q = project(query, w.queryKernel, w.queryBias, o);
-  const k = project(memory, w.keyKernel, w.keyBias, o);
-  const v = project(memory, w.valueKernel, w.valueBias, o);
-  let scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(o.keyDim));
-  if (o.causal) {
-    const allowed = tf.linalg.bandPart(tf.ones([steps, memorySteps]), -1, 0);
-    scores = tf.add(scores, tf.mul(tf.sub(1, allowed), -1e9));
-  }
-  const probabilities = tf.softmax(scores);
-  const context = tf.matMul(probabilities, v);
-  const merged = tf.reshape(tf.transpose(context, [0, 2, 1, 3]), [-1, o.heads * o.keyDim]) as tf.Tensor2D;
-  let out = tf.matMul(merged, tf.reshape(w.outputKernel, [o.heads * o.keyDim, d]) as tf.Tensor2D) as tf.Tensor;
-  if (w.outputBias) out = tf.add(out, w.outputBias);
-  return { output: tf.reshape(out, [batch, steps, d]), trace: { query, memory, weights: w, options: o, q, k, v, probabilities, merged } };
-}
-
-/** `rt.multiHeadSelfAttention`'s output and trace: attention of x over itself. */
-export function multiHeadSelfAttentionForwardTrace(x: tf.Tensor, w: AttentionWeights, o: AttentionOptions): { output: tf.Tensor; trace: AttentionTrace } {
-  return multiHeadAttentionForwardTrace(x, x, w, o);
 }
 
 /** Swaps the last two axes of a rank-4 tensor. */

@@ -203,11 +203,6 @@ export function upSamplingGradient(dy: tf.Tensor, input: tf.Tensor, factors: rea
 }
 
 
-/** x̂ = (x − mean) / √(variance + ε): the normalised input of batch or layer normalisation. */
-export function normalised(x: tf.Tensor, stats: { mean: tf.Tensor; variance: tf.Tensor }, epsilon: number): tf.Tensor {
-  return tf.mul(tf.sub(x, stats.mean), tf.rsqrt(tf.add(stats.variance, epsilon)));
-}
-
 /**
  * dL/dx of batch normalisation in training (statistics over the m positions of each channel), from
  * dL/dy, x̂, gamma and the gradients of gamma (Σ dy·x̂) and beta (Σ dy):
