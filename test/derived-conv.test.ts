@@ -4,81 +4,37 @@
 // against tfjs's autodiff, the oracle: the same loss and every weight gradient within 1e-4
 // relative, on cpu and on wasm with nnc's kernels. Dropout draws its mask from the same stream in
 // both passes, so training a small CNN with either gives the same weights.
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { typeErrors } from './helpers/typecheck.js';
 import { describe, expect, it } from 'vitest';
 
 import { compile } from '../compiler/compile.js';
 import { derivedBackwardObstacle } from '../compiler/codegen/backward.js';
-import { fit, lossFunction, seedDropout, tf, useBackend, type LossName, type TableData, type TrainableModel, type TrainPlan } from '../runtime/index.js';
+import { tf, useBackend, type LossName, type TableData, type TrainPlan } from '../runtime/index.js';
+import { derivedAndOracle, inputOf, labels, newModel, trainCounting } from './helpers/derived.js';
 import { outDir } from './helpers/load.js';
+import { typeErrors } from './helpers/typecheck.js';
 import { randomValues, relativeError } from './kernels/helpers.js';
-
-interface DerivedModel extends TrainableModel {
-  lossAndGradients(x: tf.Tensor, y: tf.Tensor, loss: LossName): { loss: tf.Scalar; prediction: tf.Tensor; gradients: Record<string, tf.Tensor> };
-  dispose(): void;
-}
-
-/** Model `M` of `source`, compiled with or without the derived pass. */
-async function newModel(source: string, seed: number, derivedBackward = true): Promise<DerivedModel> {
-  const result = compile(source, { fileName: 'derived-conv.nn', derivedBackward });
-  if (result.output === undefined) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
-  mkdirSync(outDir, { recursive: true });
-  const file = `${outDir}${createHash('sha1').update(result.output).digest('hex').slice(0, 12)}.ts`;
-  writeFileSync(file, result.output);
-  const module = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
-  const model = new (module['M'] as new (o: { seed: number }) => DerivedModel)({ seed });
-  expect(typeof model.lossAndGradients).toBe(derivedBackward ? 'function' : 'undefined');
-  return model;
-}
-
-/** Labels for `loss` of `shape`: one-hot rows for categorical cross-entropy, 0/1 for binary, values otherwise. */
-function labels(loss: LossName, shape: number[]): tf.Tensor {
-  const [rows, units] = [shape[0]!, shape[shape.length - 1]!];
-  if (loss === 'categorical_crossentropy') return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Array.from({ length: rows }, (_, i) => (i * 7) % units), 'int32'), units), 'float32'));
-  const values = randomValues(shape.reduce((a, b) => a * b, 1), 41);
-  if (loss === 'binary_crossentropy') return tf.tensor(values.map((v) => (v > 0 ? 1 : 0)), shape);
-  return tf.tensor(values, shape);
-}
 
 /** The derived loss and gradients against tf.variableGrads over `forward(x, true)`, both drawing the same dropout masks. */
 /** `ids` > 0 makes the input whole numbers in [0, ids) (for one_hot). */
 async function compare(source: string, inputShape: number[], outputShape: number[], loss: LossName, backend: 'cpu' | 'wasm', ids = 0): Promise<void> {
   await useBackend(backend);
   const model = await newModel(source, 3);
-  const values = randomValues(inputShape.reduce((a, b) => a * b, 1), 40);
-  const x = tf.tensor(ids > 0 ? values.map((v) => Math.floor(((v + 1) / 2) * ids)) : values, inputShape);
+  const x = inputOf(inputShape, ids);
   const y = labels(loss, outputShape);
-  const weights = model.weights().filter((w) => w.variable.trainable);
-  const before = tf.memory().numTensors;
-  seedDropout(17);
-  const derived = tf.tidy(() => {
-    const out = model.lossAndGradients(x, y, loss);
-    expect(out.prediction.shape).toEqual(outputShape);
-    return [out.loss, ...weights.map((w) => out.gradients[w.name]!)];
-  });
-  const lossFn = lossFunction(loss);
-  seedDropout(17);
-  const oracle = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => lossFn(y, model.forward(x, true)), weights.map((w) => w.variable));
-    return [value, ...weights.map((w) => grads[w.variable.name]!)];
-  });
-  expect(relativeError(derived[0]!.dataSync(), oracle[0]!.dataSync())).toBeLessThan(1e-5);
+  const { names, derived, oracle, shapes } = derivedAndOracle(model, x, y, loss, outputShape);
+  expect(relativeError(derived[0]!, oracle[0]!)).toBeLessThan(1e-5);
   for (let i = 1; i < derived.length; i++) {
-    const name = weights[i - 1]!.name;
-    expect(derived[i]!.shape, name).toEqual(oracle[i]!.shape);
+    const name = names[i]!;
+    expect(shapes[i]!.derived, name).toEqual(shapes[i]!.oracle);
     // A gradient that is all zeros would make the comparison say nothing.
-    expect(Math.max(...Array.from(oracle[i]!.dataSync(), Math.abs)), name).toBeGreaterThan(1e-6);
-    expect(relativeError(derived[i]!.dataSync(), oracle[i]!.dataSync()), name).toBeLessThan(1e-4);
+    expect(Math.max(...Array.from(oracle[i]!, Math.abs)), name).toBeGreaterThan(1e-6);
+    expect(relativeError(derived[i]!, oracle[i]!), name).toBeLessThan(1e-4);
   }
-  tf.dispose([...derived, ...oracle]);
-  expect(tf.memory().numTensors).toBe(before);
   tf.dispose([x, y]);
   model.dispose();
 }
 
-/** The benchmark's MNIST convnet (bench/networks/mnist_cnn.nn), scaled down to 12×12 images. */
 const SMALL_MNIST_CNN = `
 model M {
   input image: [batch, 12, 12, 1]
@@ -263,18 +219,7 @@ model M {
   }
   const plan: TrainPlan = { loss: 'categorical_crossentropy', optimizer: { name: 'sgd', lr: 0.2 }, batch: 8, epochs: 2, metrics: ['accuracy'], shuffle: true, seed: 9 };
 
-  async function train(derivedBackward: boolean): Promise<{ weights: Float32Array[]; calls: number; loss: number }> {
-    const model = await newModel(CNN, 4, derivedBackward);
-    let calls = 0;
-    if (derivedBackward) {
-      const derived = model.lossAndGradients.bind(model);
-      model.lossAndGradients = (...args) => (calls++, derived(...args));
-    }
-    const history = await fit(model, table(), plan);
-    const weights = model.weights().map((w) => w.variable.dataSync() as Float32Array);
-    model.dispose();
-    return { weights, calls, loss: history.final['loss']! };
-  }
+  const train = (derivedBackward: boolean) => trainCounting(CNN, 4, derivedBackward, table(), plan);
 
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`SGD, 2 epochs of 2 batches on ${backend}`, async () => {

@@ -5,45 +5,16 @@
 // oracle, on cpu and on wasm. Some gradients are zero in exact arithmetic (a bias before batch
 // normalisation); as test/layer-gradients.test.ts does, each gradient is compared relative to its
 // own scale or a thousandth of the model's largest gradient, whichever is larger.
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { compile } from '../compiler/compile.js';
 import { derivedBackwardObstacle } from '../compiler/codegen/backward.js';
-import { fit, lossFunction, seedDropout, tf, useBackend, type LossName, type TableData, type TrainableModel, type TrainPlan } from '../runtime/index.js';
+import { lossFunction, tf, useBackend, type LossName, type TableData, type TrainPlan } from '../runtime/index.js';
+import { derivedAndOracle, inputOf, labels, newModel, trainCounting, type DerivedModel } from './helpers/derived.js';
 import { outDir } from './helpers/load.js';
 import { typeErrors } from './helpers/typecheck.js';
 import { randomValues, relativeError } from './kernels/helpers.js';
-
-interface DerivedModel extends TrainableModel {
-  lossAndGradients(x: tf.Tensor, y: tf.Tensor, loss: LossName): { loss: tf.Scalar; prediction: tf.Tensor; gradients: Record<string, tf.Tensor> };
-  dispose(): void;
-}
-
-/** The model `name` (default `M`) of `source`, compiled with or without the derived pass. */
-async function newModel(source: string, seed: number, derivedBackward = true, name = 'M'): Promise<DerivedModel> {
-  const result = compile(source, { fileName: 'derived-graph.nn', derivedBackward });
-  if (result.output === undefined) throw new Error(result.diagnostics.map((d) => d.message).join('\n'));
-  mkdirSync(outDir, { recursive: true });
-  const file = `${outDir}${createHash('sha1').update(result.output).digest('hex').slice(0, 12)}.ts`;
-  writeFileSync(file, result.output);
-  const module = (await import(/* @vite-ignore */ file)) as Record<string, unknown>;
-  const model = new (module[name] as new (o: { seed: number }) => DerivedModel)({ seed });
-  expect(typeof model.lossAndGradients).toBe(derivedBackward ? 'function' : 'undefined');
-  return model;
-}
-
-function labels(loss: LossName, shape: number[]): tf.Tensor {
-  const [rows, units] = [shape[0]!, shape[shape.length - 1]!];
-  if (loss === 'categorical_crossentropy') return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(Array.from({ length: rows }, (_, i) => (i * 7) % units), 'int32'), units), 'float32'));
-  return tf.tensor(randomValues(shape.reduce((a, b) => a * b, 1), 41), shape);
-}
-
-function input(shape: number[], ids: number): tf.Tensor {
-  const values = randomValues(shape.reduce((a, b) => a * b, 1), 40);
-  return tf.tensor(ids > 0 ? values.map((v) => Math.floor(((v + 1) / 2) * ids)) : values, shape);
-}
 
 const maxAbs = (values: ArrayLike<number>) => Array.from(values).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
@@ -54,31 +25,17 @@ const maxAbs = (values: ArrayLike<number>) => Array.from(values).reduce((m, v) =
 async function compare(source: string, inputShape: number[], outputShape: number[], loss: LossName, backend: 'cpu' | 'wasm', ids = 0, name = 'M'): Promise<void> {
   await useBackend(backend);
   const model = await newModel(source, 3, true, name);
-  const x = input(inputShape, ids);
+  const x = inputOf(inputShape, ids);
   const y = labels(loss, outputShape);
-  const weights = model.weights().filter((w) => w.variable.trainable);
-  const before = tf.memory().numTensors;
-  seedDropout(17);
-  const derived = tf.tidy(() => {
-    const out = model.lossAndGradients(x, y, loss);
-    expect(out.prediction.shape).toEqual(outputShape);
-    expect(Object.keys(out.gradients)).toEqual(weights.map((w) => w.name));
-    return [out.loss, ...weights.map((w) => out.gradients[w.name]!)];
-  });
-  seedDropout(17);
-  const lossFn = lossFunction(loss);
-  const oracle = tf.tidy(() => {
-    const { value, grads } = tf.variableGrads(() => lossFn(y, model.forward(x, true)), weights.map((w) => w.variable));
-    return [value, ...weights.map((w) => grads[w.variable.name]!)];
-  });
-  expect(relativeError(derived[0]!.dataSync(), oracle[0]!.dataSync())).toBeLessThan(1e-5);
-  const largest = Math.max(...oracle.slice(1).map((t) => maxAbs(t.dataSync())));
+  const { names, derived, oracle, shapes } = derivedAndOracle(model, x, y, loss, outputShape);
+  expect(relativeError(derived[0]!, oracle[0]!)).toBeLessThan(1e-5);
+  const largest = Math.max(...oracle.slice(1).map(maxAbs));
   expect(largest).toBeGreaterThan(1e-6);
   for (let i = 1; i < derived.length; i++) {
-    const weight = weights[i - 1]!.name;
-    expect(derived[i]!.shape, weight).toEqual(oracle[i]!.shape);
-    const want = oracle[i]!.dataSync();
-    const got = derived[i]!.dataSync();
+    const weight = names[i]!;
+    expect(shapes[i]!.derived, weight).toEqual(shapes[i]!.oracle);
+    const want = oracle[i]!;
+    const got = derived[i]!;
     if (maxAbs(want) < largest * 1e-6) {
       // Zero in exact arithmetic (a bias before batch normalisation): both must be float noise.
       expect(maxAbs(got) / largest, weight).toBeLessThan(1e-6);
@@ -87,8 +44,6 @@ async function compare(source: string, inputShape: number[], outputShape: number
     const difference = maxAbs(want.map((v, j) => v - got[j]!));
     expect(difference / Math.max(maxAbs(want), largest * 1e-3), weight).toBeLessThan(1e-4);
   }
-  tf.dispose([...derived, ...oracle]);
-  expect(tf.memory().numTensors).toBe(before);
   tf.dispose([x, y]);
   model.dispose();
 }
@@ -253,7 +208,7 @@ describe('batch normalisation in the derived pass', () => {
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`moves the moving statistics as the tape's step does, once, on ${backend}`, async () => {
       await useBackend(backend);
-      const x = input([4, 6, 6, 2], 0);
+      const x = inputOf([4, 6, 6, 2]);
       const y = labels('categorical_crossentropy', [4, 3]);
       const derived = await newModel(BATCHNORM_CNN, 5);
       const tape = await newModel(BATCHNORM_CNN, 5);
@@ -308,18 +263,7 @@ model M {
   }
   const plan: TrainPlan = { loss: 'categorical_crossentropy', optimizer: { name: 'sgd', lr: 0.3 }, batch: 8, epochs: 3, metrics: ['accuracy'], shuffle: true, seed: 4 };
 
-  async function train(derivedBackward: boolean): Promise<{ weights: Float32Array[]; calls: number; loss: number }> {
-    const model = await newModel(NET, 8, derivedBackward);
-    let calls = 0;
-    if (derivedBackward) {
-      const derived = model.lossAndGradients.bind(model);
-      model.lossAndGradients = (...args) => (calls++, derived(...args));
-    }
-    const history = await fit(model, table(), plan);
-    const weights = model.weights().map((w) => w.variable.dataSync() as Float32Array);
-    model.dispose();
-    return { weights, calls, loss: history.final['loss']! };
-  }
+  const train = (derivedBackward: boolean) => trainCounting(NET, 8, derivedBackward, table(), plan);
 
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`SGD, 3 epochs of 2 batches on ${backend}: the same weights and moving statistics`, async () => {
@@ -356,18 +300,7 @@ model M {
   // arithmetic) into whole steps that differ between the two passes.
   const plan: TrainPlan = { loss: 'categorical_crossentropy', optimizer: { name: 'sgd', lr: 0.2 }, batch: 6, epochs: 3, metrics: [], shuffle: true, seed: 9 };
 
-  async function train(derivedBackward: boolean): Promise<{ weights: Float32Array[]; calls: number; loss: number }> {
-    const model = await newModel(NET, 2, derivedBackward);
-    let calls = 0;
-    if (derivedBackward) {
-      const derived = model.lossAndGradients.bind(model);
-      model.lossAndGradients = (...args) => (calls++, derived(...args));
-    }
-    const history = await fit(model, table(), plan);
-    const weights = model.weights().map((w) => w.variable.dataSync() as Float32Array);
-    model.dispose();
-    return { weights, calls, loss: history.final['loss']! };
-  }
+  const train = (derivedBackward: boolean) => trainCounting(NET, 2, derivedBackward, table(), plan);
 
   for (const backend of ['cpu', 'wasm'] as const) {
     it(`SGD, 3 epochs of 2 batches on ${backend}: the same weights`, async () => {
