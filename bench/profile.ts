@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     }
     return optimizer.minimize(() => tf.tidy(() => lossFn(y, model.forward(x, true))), true, trainable.map((w) => w.variable))!;
   };
-  for (let i = 0; i < 3; i++) (await step().data(), undefined);
+  for (let i = 0; i < 3; i++) await step().data();
   const totals = new Map<string, { ms: number; calls: number }>();
   let wall = 0;
   for (let i = 0; i < steps; i++) {

@@ -31,9 +31,18 @@ function maxPoolGrad2x2(x: Float32Array, dy: Float32Array, dx: Float32Array, inf
           const i3 = i2 + channels;
           let best = Number.NEGATIVE_INFINITY;
           let where = -1;
-          if (x[i0]! > best) (best = x[i0]!), (where = i0);
-          if (x[i1]! > best) (best = x[i1]!), (where = i1);
-          if (x[i2]! > best) (best = x[i2]!), (where = i2);
+          if (x[i0]! > best) {
+            best = x[i0]!;
+            where = i0;
+          }
+          if (x[i1]! > best) {
+            best = x[i1]!;
+            where = i1;
+          }
+          if (x[i2]! > best) {
+            best = x[i2]!;
+            where = i2;
+          }
           if (x[i3]! > best) where = i3;
           if (where >= 0) dx[where] += dy[out]!;
         }
