@@ -1,12 +1,12 @@
 // `nnc graph FILE.nn [-o net.svg] [--model NAME] [--dot]`: the architecture as a picture, laid out
 // by Graphviz (compiled to WebAssembly in @viz-js/viz, so nothing is downloaded or installed).
-import { writeFileSync } from 'node:fs';
+// `-o -` writes the picture (or the DOT source) to stdout.
 import { compile } from '../compiler/compile.js';
 import { modelToDot } from '../compiler/graph.js';
-import type { CommandIO } from './main.js';
-import { parseCommand } from './main.js';
+import { parseCommand } from './args.js';
 import { reportDiagnostics } from './check.js';
-import { exitCodes, readSource, UsageError } from './io.js';
+import type { CommandIO } from './io.js';
+import { exitCodes, readSource, UsageError, writeOutput } from './io.js';
 
 export async function runGraph(args: string[], io: CommandIO): Promise<number> {
   const { file, values } = parseCommand('graph', args, {
@@ -30,11 +30,6 @@ export async function runGraph(args: string[], io: CommandIO): Promise<number> {
     text = (await instance()).renderString(dot, { format: 'svg' });
   }
   const out = (values['out'] as string | undefined) ?? `${file.replace(/\.nn$/, '')}${models.length > 1 ? `.${model.name}` : ''}.${values['dot'] ? 'dot' : 'svg'}`;
-  try {
-    writeFileSync(out, text);
-  } catch (e) {
-    throw new UsageError(`cannot write ${out}: ${(e as Error).message}`);
-  }
-  io.stdout.write(`wrote ${out}\n`);
+  writeOutput(out, text, io);
   return exitCodes.ok;
 }

@@ -1,6 +1,6 @@
 // `nnc lsp --stdio`: the language server, speaking LSP over stdin/stdout until the client exits.
 // The server lives in lsp/ (the only code that knows vscode-languageserver); it is loaded on demand.
-import type { CommandIO } from './main.js';
+import type { CommandIO } from './io.js';
 import { UsageError } from './io.js';
 
 export async function runLsp(args: string[], _io: CommandIO): Promise<number> {
