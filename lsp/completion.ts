@@ -5,7 +5,7 @@ import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscod
 import type { Analysis } from './analysis.js';
 import { callable, callSnippet, signatureText } from './callables.js';
 import { cursorContext, type CursorContext } from './cursor-context.js';
-import { activations, keywordNames, layers, layerSnippet, settingDocs, signatureLabel, training } from './vocabulary.js';
+import { activations, keywordNames, layers, layerSnippet, settingDocs, settingValues, signatureLabel, training } from './vocabulary.js';
 import * as T from '../grammar/tokens.js';
 
 const statementKeywords: { label: string; snippet: string; detail: string }[] = [
@@ -90,22 +90,12 @@ function trainCompletion(ctx: CursorContext): CompletionItem[] {
     return vocab.optimizers[ctx.call.name]!.map((s) => snippet(`${s}:`, `${s}: \${1}`, `setting of ${ctx.call!.name}`, CompletionItemKind.Field));
   }
   switch (ctx.settingKey) {
-    case 'loss':
-      return vocab.losses.map((label) => ({ label, kind: CompletionItemKind.EnumMember, detail: 'loss' }));
-    case 'optimizer':
-      return Object.keys(vocab.optimizers).map((name) => ({
-        ...snippet(name, `${name}(lr: \${1:0.01})`, `optimizer: ${vocab.optimizers[name]!.join(', ')}`, CompletionItemKind.EnumMember),
-      }));
-    case 'metrics':
-      return vocab.metrics.map((label) => ({ label, kind: CompletionItemKind.EnumMember, detail: 'metric' }));
-    case 'batch':
-      return [{ label: 'full', kind: CompletionItemKind.Value, detail: 'the whole table in one batch' }];
-    case 'shuffle':
-      return argumentValues({ type: 'bool' });
     case undefined:
       return vocab.settings.map((s) => ({ ...snippet(s, `${s}: \${1}`, 'training setting', CompletionItemKind.Property), documentation: settingDocs[s] ?? '' }));
     default:
-      return [];
+      return settingValues(ctx.settingKey).map((v) =>
+        v.snippet !== undefined ? snippet(v.label, v.snippet, v.detail ?? '', CompletionItemKind.EnumMember) : { label: v.label, kind: v.kind === 'choice' ? CompletionItemKind.EnumMember : CompletionItemKind.Value, ...(v.detail !== undefined ? { detail: v.detail } : {}) },
+      );
   }
 }
 

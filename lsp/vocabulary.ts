@@ -1,6 +1,7 @@
-// The names the language knows, read from the compiler's own tables so that a layer, loss or
-// optimizer added there appears in completion and hover with no change here.
+// The names the language knows, read from the compiler's own tables so that a layer, loss,
+// optimizer or training setting added there appears in completion and hover with no change here.
 import { trainVocabulary } from '../compiler/check/train.js';
+import { trainSettingByName, trainSettings, type SettingValue } from '../compiler/check/train-settings.js';
 import { activations } from '../compiler/layers/activations.js';
 import { layers } from '../compiler/layers/registry.js';
 import type { LayerDef, ParamSpec } from '../compiler/layers/types.js';
@@ -12,15 +13,15 @@ export function training() {
   return trainVocabulary();
 }
 
-export const settingDocs: Record<string, string> = {
-  loss: 'The loss to minimise: e.g. `mse`, `binary_crossentropy`, `categorical_crossentropy`.',
-  optimizer: 'How weights are updated: `sgd(lr: 0.1)`, `adam(lr: 0.001)`, …',
-  epochs: 'How many passes over the data (default 1).',
-  batch: 'Examples per update: a whole number, or `full` for the whole table (default 32).',
-  metrics: 'What to report besides the loss: a name or a list, e.g. `[accuracy, mae]`.',
-  shuffle: 'Whether to shuffle the rows every epoch (default true).',
-  seed: 'Seed for weight initialisation and shuffling: the same seed gives the same run.',
-};
+/** A training setting's documentation (markdown): what it does, the value it takes, its default. */
+export const settingDocs: Record<string, string> = Object.fromEntries(
+  trainSettings.map((s) => [s.name, `${s.doc[0]!.toUpperCase()}${s.doc.slice(1)}.\n\n**value** ${s.value}  \n**default** ${s.default}`]),
+);
+
+/** The values the editor offers after `setting:`, from the setting's entry. */
+export function settingValues(name: string): readonly SettingValue[] {
+  return trainSettingByName.get(name)?.values?.() ?? [];
+}
 
 export function describeParam(p: ParamSpec): string {
   const type = p.type === 'choice' && p.choices ? p.choices.join(' | ') : p.type;

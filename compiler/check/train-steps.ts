@@ -9,7 +9,8 @@ import type { DataIR, ModelIR, StepIR, StepTrainIR } from '../ir.js';
 import type { Expr, Property, Span, TrainDecl, TrainStepNode } from '../syntax/ast.js';
 import { describe } from './args.js';
 import { LOSS_FUNCTIONS } from './custom-loss.js';
-import { bool, checkOptimizer, positiveInt } from './train.js';
+import { checkOptimizer } from './optimizers.js';
+import { bool, positiveInt } from './setting-values.js';
 
 type Value = { kind: 'number' } | { kind: 'tensor'; width: number | undefined };
 

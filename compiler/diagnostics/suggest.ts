@@ -1,4 +1,6 @@
 // "Did you mean …?" by edit distance, for misspelled layers, losses, metrics and names.
+import type { Span } from '../syntax/ast.js';
+import type { Fix } from './types.js';
 
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
@@ -29,4 +31,14 @@ export function closest(word: string, candidates: Iterable<string>): string | un
     }
   }
   return bestDistance <= limit ? best : undefined;
+}
+
+/**
+ * The help and fix of a diagnostic about a misspelled `word` at `span`: "did you mean `x`?" with a
+ * fix that writes `x` there when a candidate is close, and `otherwise` (no fix) when none is.
+ */
+export function didYouMean(word: string, candidates: Iterable<string>, span: Span, otherwise: string): { help: string; fixes: Fix[] } {
+  const guess = closest(word, candidates);
+  if (guess === undefined) return { help: otherwise, fixes: [] };
+  return { help: `did you mean \`${guess}\`?`, fixes: [{ title: `Change to \`${guess}\``, edits: [{ span, newText: guess }] }] };
 }
