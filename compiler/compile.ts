@@ -2,6 +2,7 @@
 // diagnostics + typed program + TypeScript out. Pure: no file system, no clock, no randomness.
 import { checkProgram } from './check/program.js';
 import { generateModule } from './codegen/module.js';
+import { DEFAULT_RUNTIME_MODULE } from './codegen/imports.js';
 import { diagnostic, DiagnosticSink } from './diagnostics/make.js';
 import type { Diagnostic } from './diagnostics/types.js';
 import type { ProgramIR } from './ir.js';
@@ -12,7 +13,7 @@ import { compilerVersion } from './version.js';
 export interface CompileOptions {
   /** The file name shown in diagnostics and in the generated header. */
   fileName?: string;
-  /** Module specifier generated code imports the runtime from (default `nnc/runtime`). */
+  /** Module specifier generated code imports the runtime from (default `nnc-runtime`). */
   runtimeModule?: string;
   /** Skip code generation (checking only: faster, for `nnc check` and the editor). */
   emit?: boolean;
@@ -45,26 +46,28 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
   const emptyProgram: ProgramIR = { models: [], data: [], trains: [] };
   let ast: SourceFileNode = { decls: [] };
   let program = emptyProgram;
+  let output: string | undefined;
   try {
     ast = parseFile(source, sink).ast;
     if (ast.decls.length === 0 && !sink.hasErrors) {
       sink.warning('NN1004', { start: 0, end: 0 }, 'this file declares nothing', { help: 'start with `model Name { input x: [batch, 2]  dense(1) }`' });
     }
     program = checkProgram(ast, sink, options.files);
+    if (!sink.hasErrors && options.emit !== false) {
+      output = generateModule(program, {
+        sourceName: options.fileName ?? 'input.nn',
+        source,
+        runtimeModule: options.runtimeModule ?? DEFAULT_RUNTIME_MODULE,
+        compilerVersion,
+        derivedBackward: options.derivedBackward !== false,
+      });
+    }
   } catch (e) {
-    // A bug in nnc must still end in a diagnostic, never a stack trace in the user's face.
-    sink.add(diagnostic('NN5002', { start: 0, end: 0 }, `internal compiler error: ${(e as Error).message ?? String(e)}`, { help: 'please report this with the file that caused it' }));
+    // A bug in nnc, in any phase, must still end in a diagnostic, never a stack trace in the user's face.
+    output = undefined;
+    sink.add(diagnostic('NN5002', { start: 0, end: 0 }, `internal compiler error: ${e instanceof Error ? e.message : String(e)}`, { help: 'please report this with the file that caused it' }));
   }
   const hasErrors = sink.hasErrors;
-  const output =
-    !hasErrors && options.emit !== false
-      ? generateModule(program, {
-          sourceName: options.fileName ?? 'input.nn',
-          runtimeModule: options.runtimeModule ?? 'nnc/runtime',
-          compilerVersion,
-          derivedBackward: options.derivedBackward !== false,
-        })
-      : undefined;
   // Inside a declaration the parser had to repair, later phases see a guessed tree: their
   // complaints would be echoes of the syntax error, so only the syntax error is shown there.
   const repaired = ast.decls.filter((d) => d.recovered).map((d) => d.span);

@@ -18,9 +18,18 @@ export function isReserved(name: string): boolean {
 
 export class Scope {
   private readonly used = new Set<string>();
+  private readonly reservedHere = new Set<string>();
 
-  constructor(taken: Iterable<string> = []) {
+  /**
+   * `taken`: names already in use (a second `x` becomes `x_2`); `reservedNames`: names the
+   * generated code writes itself, which a wanted name yields to as to a keyword (`out` → `out_`).
+   */
+  constructor(taken: Iterable<string> = [], reservedNames: Iterable<string> = []) {
     for (const t of taken) this.used.add(t);
+    for (const r of reservedNames) {
+      this.used.add(r);
+      this.reservedHere.add(r);
+    }
   }
 
   /** A unique identifier close to `wanted`. */
@@ -34,7 +43,7 @@ export class Scope {
    */
   claimWith(wanted: string, suffixes: readonly string[]): string {
     let base = /^[A-Za-z_][A-Za-z0-9_]*$/.test(wanted) ? wanted : wanted.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=[0-9])/, '_');
-    if (reserved.has(base)) base = `${base}_`;
+    if (reserved.has(base) || this.reservedHere.has(base)) base = `${base}_`;
     const free = (n: string) => !this.used.has(n) && suffixes.every((s) => !this.used.has(n + s));
     let name = base;
     for (let i = 2; !free(name); i++) name = `${base}_${i}`;

@@ -55,8 +55,8 @@ const unknown = (span: Span): Value => ({ id: '', shape: undefined, span });
 
 export function checkModel(decl: ModelDecl, blocks: ReadonlyMap<string, BlockDecl>, sink: DiagnosticSink): ModelIR {
   const errorsBefore = sink.items.length;
-  // `p`, `t`, `y`, `training` and `inputs` are locals of the generated forward/predict methods.
-  const locals = new Scope(['p', 't', 'y', 'training', '_training', 'inputs']);
+  // Unique keys for the model's values; code generation gives them their names in the output (codegen/locals.ts).
+  const locals = new Scope();
   const inputs: ModelInput[] = [];
   const nodes: LayerNode[] = [];
   const counts = new Map<string, number>();

@@ -5,6 +5,7 @@ import type { LayerNode, ModelIR } from '../ir.js';
 import { showShape, type Dim } from '../shapes/dim.js';
 import { emitBackward } from './backward.js';
 import type { RuntimeImports } from './imports.js';
+import { FunctionScope, modelFunctionScope, nameModelValues } from './locals.js';
 import { commentText, str, type CodeWriter } from './writer.js';
 
 export function shapeLiteral(shape: readonly Dim[]): string {
@@ -20,8 +21,17 @@ function nestedArrayType(rank: number): string {
 }
 
 /** The forward pass's flag is named `training` only where a layer reads it (else tsc's noUnusedParameters objects). */
-function trainingParam(model: ModelIR): string {
-  return model.nodes.some((n) => n.def.usesTraining) ? 'training' : '_training';
+function trainingParam(model: ModelIR, scope: FunctionScope<'forward'> | FunctionScope<'forwardAll'>): string {
+  return model.nodes.some((n) => n.def.usesTraining) ? scope.local('training') : scope.local('_training');
+}
+
+/**
+ * What a layer's line says about it: the source line it comes from (`chain.nn:5 dense(8)`), its
+ * shape, and whose weights a shared layer uses. Without the source, the layer's id.
+ */
+function layerComment(node: LayerNode, w: CodeWriter): string {
+  const origin = w.origin(node.span) || node.id;
+  return `${origin}: ${showShape(node.shape)}${node.sharedWith ? ` (the weights of ${node.sharedWith})` : ''}`;
 }
 
 /** The local of the node whose weights a node uses (itself, or the node it shares them with). */
@@ -29,7 +39,9 @@ function weightOwner(model: ModelIR, node: LayerNode): LayerNode {
   return node.sharedWith ? model.nodes.find((n) => n.id === node.sharedWith && !n.sharedWith) ?? node : node;
 }
 
-export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: RuntimeImports, derivedBackward = false): void {
+export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt: RuntimeImports, derivedBackward = false): void {
+  // Code generation names the values: clear of every local the methods write and of the class.
+  const model = nameModelValues(checked, [className]);
   const single = model.inputs.length === 1 && model.outputs.length === 1;
   const owners = model.nodes.filter((n) => n.weights.length > 0);
   const signature = `${model.inputs.map((i) => `${commentText(i.name)} ${showShape(i.shape)}`).join(', ')} -> ${model.outputs.map((o) => showShape(o.shape)).join(', ')}`;
@@ -73,25 +85,29 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
         for (const node of owners) w.line(`readonly ${node.local}: { ${node.weights.map((wt) => `readonly ${wt.name}: tf.Variable`).join('; ')} };`);
       }, '};');
     w.line();
-    w.block(`constructor(options: ${className}Options = {}) {`, () => {
+    const ctor = new FunctionScope('modelConstructor');
+    const options = ctor.local('options');
+    const seed = ctor.local('seed');
+    w.block(`constructor(${options}: ${className}Options = {}) {`, () => {
       w.line(`super();`);
       w.line(`${rt.use('requireBackend')}();`);
       const anyRandom = owners.some((n) => n.weights.some((wt) => !wt.values && (wt.init === 'glorot_uniform' || wt.init === 'orthogonal' || wt.init === 'random_uniform')));
-      if (anyRandom) w.line(`const seed = options.seed ?? ${rt.use('DEFAULT_SEED')};`);
-      else w.line(`void options;`);
+      if (anyRandom) w.line(`const ${seed} = ${options}.seed ?? ${rt.use('DEFAULT_SEED')};`);
+      else w.line(`void ${options};`);
       if (owners.length > 0)
         w.block(`this.params = {`, () => {
           for (const node of owners) {
             w.block(`${node.local}: {`, () => {
-              for (const wt of node.weights) w.line(`${wt.name}: ${rt.use('variable')}(${initializer(node.id, wt, rt)}, ${wt.trainable}),`);
+              for (const wt of node.weights) w.line(`${wt.name}: ${rt.use('variable')}(${initializer(node.id, wt, rt, seed)}, ${wt.trainable}),`);
             }, '},');
           }
         }, '};');
     });
     w.line();
     // `replace` lets the derived backward pass write a layer its own way (dropout keeps its mask).
-    const emitBody = (replace?: (node: LayerNode) => string | undefined) => {
-      if (owners.length > 0) w.line(`const p = this.params;`);
+    const emitBody = (scope: FunctionScope<'forward'> | FunctionScope<'forwardAll'> | FunctionScope<'lossAndGradients'>, replace?: (node: LayerNode) => string | undefined) => {
+      const p = scope.local('p');
+      if (owners.length > 0) w.line(`const ${p} = this.params;`);
       for (const node of model.nodes) {
         if (node.weightsOnly) continue; // its result reaches no output: nothing reads it
         const owner = weightOwner(model, node);
@@ -101,43 +117,50 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
           args: node.args,
           inputShape: node.input.shape,
           outputShape: node.shape,
-          weight: (name) => `p.${owner.local}.${name}`,
+          weight: (name) => `${p}.${owner.local}.${name}`,
           runtime: (name) => rt.use(name),
           training: 'training',
           id: node.id,
         });
-        w.line(`const ${node.local} = ${expr}; // ${node.id}${node.sharedWith ? ' (shared)' : ''}: ${showShape(node.shape)}`);
+        w.line(`const ${node.local} = ${expr}; // ${layerComment(node, w)}`);
       }
     };
     if (single) {
       const input = model.inputs[0]!;
       const output = model.outputs[0]!;
+      const forward = modelFunctionScope('forward', model);
       w.line(`/** The forward pass for one batch; call it inside \`tf.tidy\`. */`);
-      w.block(`override forward(${input.id}: tf.Tensor, ${trainingParam(model)} = false): tf.Tensor {`, () => {
-        emitBody();
+      w.block(`override forward(${input.id}: tf.Tensor, ${trainingParam(model, forward)} = false): tf.Tensor {`, () => {
+        emitBody(forward);
         w.line(`return ${output.id};`);
       });
-      if (derivedBackward) emitBackward(model, w, rt, emitBody);
+      if (derivedBackward) emitBackward(model, w, rt, (replace) => emitBody(modelFunctionScope('lossAndGradients', model), replace));
       w.line();
+      const predict = modelFunctionScope('predict', model);
+      const [t, y] = [predict.local('t'), predict.local('y')];
       w.line(`/** Predicts a batch. \`${commentText(input.name)}\` is ${showShape(input.shape)}: a tensor or nested arrays. The caller disposes the result. */`);
       w.block(`predict(${input.id}: tf.Tensor | ${nestedArrayType(input.shape.length)}): ${tensorType(output.shape.length)} {`, () => {
-        w.line(`const t = ${rt.use('toInputTensor')}(${input.id}, ${className}.inputShape, ${str(input.name)});`);
-        w.line(`const y = tf.tidy(() => this.forward(t, false));`);
-        w.line(`return ${rt.use('settlePrediction')}(y, [t], [${input.id}]) as ${tensorType(output.shape.length)};`);
+        w.line(`const ${t} = ${rt.use('toInputTensor')}(${input.id}, ${className}.inputShape, ${str(input.name)});`);
+        w.line(`const ${y} = tf.tidy(() => this.forward(${t}, false));`);
+        w.line(`return ${rt.use('settlePrediction')}(${y}, [${t}], [${input.id}]) as ${tensorType(output.shape.length)};`);
       });
     } else {
+      const forwardAll = modelFunctionScope('forwardAll', model);
+      const inputs = forwardAll.local('inputs');
       w.line(`/** The forward pass for one batch of every input; call it inside \`tf.tidy\`. */`);
-      w.block(`forwardAll(inputs: Record<keyof ${className}Inputs, tf.Tensor>, ${trainingParam(model)} = false): ${className}Outputs {`, () => {
-        for (const i of model.inputs) w.line(`const ${i.id} = inputs.${i.name};`);
-        emitBody();
+      w.block(`forwardAll(${inputs}: Record<keyof ${className}Inputs, tf.Tensor>, ${trainingParam(model, forwardAll)} = false): ${className}Outputs {`, () => {
+        for (const i of model.inputs) w.line(`const ${i.id} = ${inputs}.${i.name};`);
+        emitBody(forwardAll);
         w.line(`return { ${model.outputs.map((o) => `${o.name}: ${o.id} as ${tensorType(o.shape.length)}`).join(', ')} };`);
       });
       w.line();
+      const predict = modelFunctionScope('predict', model);
+      const [given, ts, y] = [predict.local('inputs'), predict.local('ts'), predict.local('y')];
       w.line(`/** Predicts a batch: each input a tensor or nested arrays. The caller disposes the results. */`);
-      w.block(`predict(inputs: ${className}Inputs): ${className}Outputs {`, () => {
-        w.line(`const ts = { ${model.inputs.map((i) => `${i.name}: ${rt.use('toInputTensor')}(inputs.${i.name}, ${className}.inputShapes.${i.name}, ${str(i.name)})`).join(', ')} };`);
-        w.line(`const y = tf.tidy(() => this.forwardAll(ts, false)) as ${className}Outputs;`);
-        w.line(`return ${rt.use('settlePrediction')}(y, [${model.inputs.map((i) => `ts.${i.name}`).join(', ')}], [${model.inputs.map((i) => `inputs.${i.name}`).join(', ')}]);`);
+      w.block(`predict(${given}: ${className}Inputs): ${className}Outputs {`, () => {
+        w.line(`const ${ts} = { ${model.inputs.map((i) => `${i.name}: ${rt.use('toInputTensor')}(${given}.${i.name}, ${className}.inputShapes.${i.name}, ${str(i.name)})`).join(', ')} };`);
+        w.line(`const ${y} = tf.tidy(() => this.forwardAll(${ts}, false)) as ${className}Outputs;`);
+        w.line(`return ${rt.use('settlePrediction')}(${y}, [${model.inputs.map((i) => `${ts}.${i.name}`).join(', ')}], [${model.inputs.map((i) => `${given}.${i.name}`).join(', ')}]);`);
       });
     }
     w.line();
@@ -150,16 +173,16 @@ export function emitModel(model: ModelIR, className: string, w: CodeWriter, rt: 
   });
 }
 
-function initializer(layerId: string, wt: { name: string; shape: number[]; init: string; values?: number[] }, rt: RuntimeImports): string {
+function initializer(layerId: string, wt: { name: string; shape: number[]; init: string; values?: number[] }, rt: RuntimeImports, seed: string): string {
   const shape = `[${wt.shape.join(', ')}]`;
   if (wt.values) return `tf.tensor([${wt.values.map(num).join(', ')}], ${shape})`;
   switch (wt.init) {
     case 'glorot_uniform':
-      return `${rt.use('glorotUniform')}(${shape}, ${rt.use('deriveSeed')}(seed, ${str(`${layerId}/${wt.name}`)}))`;
+      return `${rt.use('glorotUniform')}(${shape}, ${rt.use('deriveSeed')}(${seed}, ${str(`${layerId}/${wt.name}`)}))`;
     case 'orthogonal':
-      return `${rt.use('orthogonal')}(${shape}, ${rt.use('deriveSeed')}(seed, ${str(`${layerId}/${wt.name}`)}))`;
+      return `${rt.use('orthogonal')}(${shape}, ${rt.use('deriveSeed')}(${seed}, ${str(`${layerId}/${wt.name}`)}))`;
     case 'random_uniform':
-      return `${rt.use('randomUniform')}(${shape}, ${rt.use('deriveSeed')}(seed, ${str(`${layerId}/${wt.name}`)}), -0.05, 0.05)`;
+      return `${rt.use('randomUniform')}(${shape}, ${rt.use('deriveSeed')}(${seed}, ${str(`${layerId}/${wt.name}`)}), -0.05, 0.05)`;
     case 'ones':
       return `${rt.use('ones')}(${shape})`;
     default:

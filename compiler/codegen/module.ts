@@ -8,12 +8,16 @@ import { emitStepTraining } from './steps.js';
 import { num } from '../layers/activations.js';
 import { Scope } from '../names.js';
 import { RuntimeImports } from './imports.js';
+import { FunctionScope, moduleReservedNames } from './locals.js';
 import { emitModel } from './model.js';
+import { SourceOrigin } from './source-origin.js';
 import { CodeWriter, commentText, str } from './writer.js';
 
 export interface CodegenOptions {
-  /** Shown in the header; never interpreted. */
+  /** Shown in the header, its base name in comments (`chain.nn:5`); never interpreted. */
   sourceName: string;
+  /** The `.nn` text, for the comments that say which line each layer comes from. */
+  source?: string;
   /** Module specifier of the runtime (default `nnc/runtime`). */
   runtimeModule: string;
   compilerVersion: string;
@@ -22,10 +26,11 @@ export interface CodegenOptions {
 }
 
 export function generateModule(program: ProgramIR, options: CodegenOptions): string {
-  const w = new CodeWriter();
+  const w = new CodeWriter(options.source === undefined ? undefined : new SourceOrigin(options.sourceName, options.source));
   const rt = new RuntimeImports();
-  // `trainings` is the module's own export; each class brings its Options/Inputs/Outputs types.
-  const scope = new Scope(['trainings']);
+  // Module-level names are visible in every function, so they yield to every generated local
+  // (`tf`, `trainings`, a train function's `model`); each class brings its Options/Inputs/Outputs types.
+  const scope = new Scope([], moduleReservedNames());
   const classNames = new Map(program.models.map((m) => [m.name, scope.claimWith(m.name, ['Options', 'Inputs', 'Outputs'])]));
   const dataNames = new Map(program.data.map((d) => [d.name, scope.claim(d.name)]));
 
@@ -133,23 +138,28 @@ function emitTraining(train: TrainIR, className: string, dataName: string, scope
   w.line();
   w.line(`/** Trains a new \`${commentText(train.model)}\` on \`${commentText(train.data)}\` as the \`train\` block says. */`);
   const { validation, loaded } = runData;
+  const fn = new FunctionScope('trainFunction');
+  const [options, seed, model, history] = [fn.local('options'), fn.local('seed'), fn.local('model'), fn.local('history')];
+  // The result's property names (`model`, `history`, `seed`) are the locals' names: shorthand keeps the lines short.
   if (!loaded && validation === undefined) {
-    w.block(`export async function ${fnName}(options: ${rt.useType('FitOptions')} = {}): Promise<{ model: ${className}; history: ${rt.useType('History')} }> {`, () => {
-      w.line(`const seed = options.seed ?? ${planName}.seed ?? ${rt.use('DEFAULT_SEED')};`);
-      w.line(`const model = new ${className}({ seed });`);
-      w.line(`const history = await model.train(${dataName}, ${planName}, { ...options, seed });`);
-      w.line(`return { model, history };`);
+    w.block(`export async function ${fnName}(${options}: ${rt.useType('FitOptions')} = {}): Promise<{ model: ${className}; history: ${rt.useType('History')} }> {`, () => {
+      w.line(`const ${seed} = ${options}.seed ?? ${planName}.seed ?? ${rt.use('DEFAULT_SEED')};`);
+      w.line(`const ${model} = new ${className}({ ${seed} });`);
+      w.line(`const ${history} = await ${model}.train(${dataName}, ${planName}, { ...${options}, ${seed} });`);
+      w.line(`return { ${model}, ${history} };`);
     });
   } else {
     // Data sets are read when the run starts: files relative to `options.baseDir`.
-    w.block(`export async function ${fnName}(options: ${rt.useType('FitOptions')} & ${rt.useType('LoadDataOptions')} = {}): Promise<{ model: ${className}; history: ${rt.useType('History')} }> {`, () => {
-      w.line(`const seed = options.seed ?? ${planName}.seed ?? ${rt.use('DEFAULT_SEED')};`);
-      w.line(`const data = await ${rt.use('resolveData')}(${dataName}, options);`);
-      if (validation !== undefined) w.line(`const validationData = await ${rt.use('resolveData')}(${validation}, options);`);
-      w.line(`const model = new ${className}({ seed });`);
-      w.line(`const history = await model.train(data, ${planName}, { ...options, seed${validation !== undefined ? ', validationData' : ''} });`);
-      w.line(`return { model, history };`);
+    const [data, validationData] = [fn.local('data'), fn.local('validationData')];
+    w.block(`export async function ${fnName}(${options}: ${rt.useType('FitOptions')} & ${rt.useType('LoadDataOptions')} = {}): Promise<{ model: ${className}; history: ${rt.useType('History')} }> {`, () => {
+      w.line(`const ${seed} = ${options}.seed ?? ${planName}.seed ?? ${rt.use('DEFAULT_SEED')};`);
+      w.line(`const ${data} = await ${rt.use('resolveData')}(${dataName}, ${options});`);
+      if (validation !== undefined) w.line(`const ${validationData} = await ${rt.use('resolveData')}(${validation}, ${options});`);
+      w.line(`const ${model} = new ${className}({ ${seed} });`);
+      w.line(`const ${history} = await ${model}.train(${data}, ${planName}, { ...${options}, ${seed}${validation !== undefined ? `, ${validationData}` : ''} });`);
+      w.line(`return { ${model}, ${history} };`);
     });
   }
-  return `{ name: ${str(train.name)}, modelName: ${str(train.model)}, dataName: ${str(train.data)}, data: ${dataName}, ${validation !== undefined ? `validationData: ${validation}, ` : ''}plan: ${planName}, createModel: (seed: number) => new ${className}({ seed }) }`;
+  const create = new FunctionScope('createModel').local('seed');
+  return `{ name: ${str(train.name)}, modelName: ${str(train.model)}, dataName: ${str(train.data)}, data: ${dataName}, ${validation !== undefined ? `validationData: ${validation}, ` : ''}plan: ${planName}, createModel: (${create}: number) => new ${className}({ ${create} }) }`;
 }

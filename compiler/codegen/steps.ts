@@ -5,11 +5,16 @@ import type { StepTrainIR } from '../ir.js';
 import type { Expr } from '../syntax/ast.js';
 import { num } from '../layers/activations.js';
 import type { RuntimeImports } from './imports.js';
+import { FunctionScope } from './locals.js';
 import { CodeWriter, commentText, str } from './writer.js';
 
 const unary: Record<string, string> = { mean: 'tf.mean', sum: 'tf.sum', square: 'tf.square', sqrt: 'tf.sqrt', log: 'tf.log', exp: 'tf.exp', sigmoid: 'tf.sigmoid', softplus: 'tf.softplus' };
 const stepLosses: Record<string, string> = { bce: 'binaryCrossentropy', bce_logits: 'binaryCrossentropyFromLogits', mse: 'meanSquaredError', mae: 'meanAbsoluteError' };
 const ops = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const;
+
+/** A step's loss arrow: `(m, b) => …`, with `z` the batch's noise where the step draws it. */
+const stepLoss = new FunctionScope('stepLoss');
+const [modelsLocal, batchLocal, noiseLocal] = [stepLoss.local('m'), stepLoss.local('b'), stepLoss.local('z')];
 
 function emit(e: Expr, models: ReadonlySet<string>, rt: RuntimeImports): string {
   const go = (x: Expr) => emit(x, models, rt);
@@ -17,7 +22,7 @@ function emit(e: Expr, models: ReadonlySet<string>, rt: RuntimeImports): string 
     case 'number':
       return `tf.scalar(${num(e.value)})`;
     case 'name':
-      return e.name === 'z' ? 'z' : e.name === 'y' ? 'b.y' : 'b.x';
+      return e.name === 'z' ? noiseLocal : e.name === 'y' ? `${batchLocal}.y` : `${batchLocal}.x`;
     case 'unary':
       return `tf.neg(${go(e.operand)})`;
     case 'binary':
@@ -25,7 +30,7 @@ function emit(e: Expr, models: ReadonlySet<string>, rt: RuntimeImports): string 
     case 'call': {
       const name = e.callee.name;
       const args = e.args.map((a) => a.value);
-      if (models.has(name)) return `m[${str(name)}]!.forward(${go(args[0]!)}, true)`;
+      if (models.has(name)) return `${modelsLocal}[${str(name)}]!.forward(${go(args[0]!)}, true)`;
       if (Object.hasOwn(stepLosses, name)) {
         const target = args[1]!.kind === 'number' ? num(args[1]!.value) : go(args[1]!);
         return `${rt.use('against')}(${rt.use(stepLosses[name]!)}, ${go(args[0]!)}, ${target})`;
@@ -65,8 +70,10 @@ export function emitStepTraining(train: StepTrainIR, classNames: ReadonlyMap<str
           w.line(`name: ${str(step.name)},`);
           w.line(`over: [${step.over.map(str).join(', ')}],`);
           w.line(`optimizer: { ${opt.join(', ')} },`);
-          w.block(`loss: (${usesModels ? 'm' : '_m'}: Readonly<Record<string, ${rt.useType('TrainableModel')}>>, ${usesBatch ? 'b' : '_b'}: ${rt.useType('StepBatch')}): tf.Tensor => {`, () => {
-            if (step.noiseWidth !== undefined) w.line(`const z = b.noise(${step.noiseWidth});`);
+          const m = usesModels ? modelsLocal : stepLoss.local('_m');
+          const b = usesBatch ? batchLocal : stepLoss.local('_b');
+          w.block(`loss: (${m}: Readonly<Record<string, ${rt.useType('TrainableModel')}>>, ${b}: ${rt.useType('StepBatch')}): tf.Tensor => {`, () => {
+            if (step.noiseWidth !== undefined) w.line(`const ${noiseLocal} = ${batchLocal}.noise(${step.noiseWidth});`);
             w.line(`return ${emit(step.loss, models, rt)};`);
           }, '},');
         }, '},');
@@ -77,6 +84,7 @@ export function emitStepTraining(train: StepTrainIR, classNames: ReadonlyMap<str
     w.line(`shuffle: ${train.shuffle},`);
     if (train.seed !== undefined) w.line(`seed: ${train.seed},`);
   }, '};');
-  const create = train.models.map((m) => `[${str(m)}, new ${classNames.get(m)!}({ seed: ${rt.use('deriveSeed')}(seed, ${str(m)}) })]`).join(', ');
-  return `{ name: ${str(train.name)}, modelNames: [${train.models.map(str).join(', ')}], dataName: ${str(train.data)}, data: ${dataName}, plan: ${planName}, createModels: (seed: number) => Object.fromEntries([${create}]) }`;
+  const seed = new FunctionScope('createModel').local('seed');
+  const create = train.models.map((m) => `[${str(m)}, new ${classNames.get(m)!}({ seed: ${rt.use('deriveSeed')}(${seed}, ${str(m)}) })]`).join(', ');
+  return `{ name: ${str(train.name)}, modelNames: [${train.models.map(str).join(', ')}], dataName: ${str(train.data)}, data: ${dataName}, plan: ${planName}, createModels: (${seed}: number) => Object.fromEntries([${create}]) }`;
 }

@@ -1,8 +1,19 @@
 // A tiny line writer: generated code is built line by line with explicit indentation, so its
 // layout is deterministic and readable without running a formatter.
+import type { Span } from '../syntax/ast.js';
+import type { SourceOrigin } from './source-origin.js';
+
 export class CodeWriter {
   private readonly lines: string[] = [];
   private depth = 0;
+
+  /** `source`: the `.nn` file, for comments that say where generated code comes from. */
+  constructor(private readonly source?: SourceOrigin) {}
+
+  /** `chain.nn:5 dense(8)`: where a span of the source is, for a comment; '' without the source. */
+  origin(span: Span): string {
+    return this.source ? commentText(this.source.of(span)) : '';
+  }
 
   line(text = ''): this {
     this.lines.push(text === '' ? '' : '  '.repeat(this.depth) + text);
