@@ -4,25 +4,10 @@
 import type { DiagnosticSink } from '../diagnostics/make.js';
 import { closest } from '../diagnostics/suggest.js';
 import type { Expr } from '../syntax/ast.js';
+import { lossFunctionByName, lossFunctions, reduces } from '../loss-functions.js';
 import { describe } from './args.js';
 
 type Kind = 'elements' | 'number';
-
-/** What each function takes and gives; `reduce` functions turn elements into one number. */
-export const LOSS_FUNCTIONS: Record<string, { arity: number; reduce?: boolean }> = {
-  mean: { arity: 1, reduce: true },
-  sum: { arity: 1, reduce: true },
-  abs: { arity: 1 },
-  square: { arity: 1 },
-  sqrt: { arity: 1 },
-  log: { arity: 1 },
-  exp: { arity: 1 },
-  sigmoid: { arity: 1 },
-  softplus: { arity: 1 },
-  max: { arity: 2 },
-  min: { arity: 2 },
-  clip: { arity: 3 },
-};
 
 export const LOSS_VARIABLES = ['pred', 'y'] as const;
 
@@ -47,11 +32,11 @@ function kindOf(e: Expr, sink: DiagnosticSink): Kind | undefined {
       return a === 'elements' || b === 'elements' ? 'elements' : 'number';
     }
     case 'call': {
-      const fn = Object.hasOwn(LOSS_FUNCTIONS, e.callee.name) ? LOSS_FUNCTIONS[e.callee.name] : undefined;
+      const fn = lossFunctionByName.get(e.callee.name);
       if (!fn) {
-        const guess = closest(e.callee.name, Object.keys(LOSS_FUNCTIONS));
+        const guess = closest(e.callee.name, lossFunctionByName.keys());
         sink.error('NN4019', e.callee.span, `\`${e.callee.name}\` is not a function a loss can use`, {
-          help: guess ? `did you mean \`${guess}\`?` : `loss functions are ${Object.keys(LOSS_FUNCTIONS).map((f) => `\`${f}\``).join(', ')}`,
+          help: guess ? `did you mean \`${guess}\`?` : `loss functions are ${lossFunctions.map((f) => `\`${f.name}\``).join(', ')}`,
         });
         return undefined;
       }
@@ -62,7 +47,7 @@ function kindOf(e: Expr, sink: DiagnosticSink): Kind | undefined {
       }
       const kinds = e.args.map((a) => kindOf(a.value, sink));
       if (kinds.some((k) => k === undefined)) return undefined;
-      if (fn.reduce) return 'number';
+      if (reduces(fn)) return 'number';
       return kinds.includes('elements') ? 'elements' : 'number';
     }
     default:

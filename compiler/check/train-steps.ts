@@ -8,7 +8,7 @@ import { closest } from '../diagnostics/suggest.js';
 import type { DataIR, ModelIR, StepIR, StepTrainIR } from '../ir.js';
 import type { Expr, Property, Span, TrainDecl, TrainStepNode } from '../syntax/ast.js';
 import { describe } from './args.js';
-import { LOSS_FUNCTIONS } from './custom-loss.js';
+import { lossFunctionByName, reduces } from '../loss-functions.js';
 import { checkOptimizer } from './optimizers.js';
 import { bool, positiveInt } from './setting-values.js';
 
@@ -119,9 +119,9 @@ function callValue(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Value | un
     }
     return sameWidth(pred, target, e.span, scope) ? { kind: 'number' } : undefined;
   }
-  const fn = Object.hasOwn(LOSS_FUNCTIONS, name) ? LOSS_FUNCTIONS[name] : undefined;
+  const fn = lossFunctionByName.get(name);
   if (!fn) {
-    const known = [...scope.models.keys(), ...STEP_LOSSES, ...Object.keys(LOSS_FUNCTIONS)];
+    const known = [...scope.models.keys(), ...STEP_LOSSES, ...lossFunctionByName.keys()];
     const guess = closest(name, known);
     sink.error('NN4022', e.callee.span, `\`${name}\` is neither a model of this block nor a function a step can use`, {
       help: guess ? `did you mean \`${guess}\`?` : `steps can call ${known.map((k) => `\`${k}\``).join(', ')}`,
@@ -134,7 +134,7 @@ function callValue(e: Extract<Expr, { kind: 'call' }>, scope: Scope): Value | un
   }
   const values = e.args.map((a) => valueOf(a.value, scope));
   if (values.some((v) => v === undefined)) return undefined;
-  if (fn.reduce) return { kind: 'number' };
+  if (reduces(fn)) return { kind: 'number' };
   let out: Value | undefined = { kind: 'number' };
   for (const v of values) out = out && sameWidth(out, v!, e.span, scope);
   return out;

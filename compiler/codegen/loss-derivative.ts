@@ -7,34 +7,20 @@
 // with the tape over the loss loss-expr.ts emits: max's tie goes to its first argument (tfjs'
 // Maximum gradient is dy·[a ≥ b] and dy·[a < b]), min's too (dy·[a ≤ b], dy·[a > b]), clip is the
 // same min(max(v, low), high) composition, and abs has gradient sign(x) (0 at 0) like the
-// runtime's `abs`. Subformulas that do not depend on `pred` get no derivative at all.
+// runtime's `abs`. Subformulas that do not depend on `pred` get no derivative at all. Each
+// function's local rule is its entry in compiler/loss-functions.ts.
 import type { Expr } from '../syntax/ast.js';
 import { num } from '../layers/activations.js';
+import { lossFunctionByName, type DerivativeAlgebra, type PrimitiveLossFunction } from '../loss-functions.js';
 
-type Op =
-  | 'pred'
-  | 'y'
-  | 'number'
-  | 'neg'
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'mean'
-  | 'sum'
-  | 'abs'
-  | 'square'
-  | 'sqrt'
-  | 'log'
-  | 'exp'
-  | 'sigmoid'
-  | 'softplus'
-  | 'max'
-  | 'min';
+/** The operations of the formula itself; calls are the loss-function table's (`fn`). */
+type Op = 'pred' | 'y' | 'number' | 'neg' | 'add' | 'sub' | 'mul' | 'div' | 'call';
 
 /** A subformula; `args` were created before it, so creation order is a topological order. */
 interface Node {
   readonly op: Op;
+  /** The function of a `call` node. */
+  readonly fn?: PrimitiveLossFunction;
   readonly args: readonly Node[];
   /** The constant of a `number` node. */
   readonly constant: number;
@@ -44,20 +30,20 @@ interface Node {
   readonly index: number;
 }
 
-const UNARY_CALLS = new Set<Op>(['mean', 'sum', 'abs', 'square', 'sqrt', 'log', 'exp', 'sigmoid', 'softplus']);
 const BINARY_OPS = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const;
 
 class Graph {
   readonly nodes: Node[] = [];
   private readonly byKey = new Map<string, Node>();
 
-  node(op: Op, args: Node[], constant = 0): Node {
-    const key = op === 'number' ? `number ${num(constant)}` : `${op}(${args.map((a) => a.index).join(',')})`;
+  node(op: Op, args: Node[], constant = 0, fn?: PrimitiveLossFunction): Node {
+    const key = op === 'number' ? `number ${num(constant)}` : `${fn?.name ?? op}(${args.map((a) => a.index).join(',')})`;
     const known = this.byKey.get(key);
     if (known) return known;
-    const reduces = op === 'mean' || op === 'sum';
+    const reduces = fn?.reduces === true;
     const node: Node = {
       op,
+      ...(fn ? { fn } : {}),
       args,
       constant,
       elements: op === 'pred' || op === 'y' || (!reduces && args.some((a) => a.elements)),
@@ -79,18 +65,19 @@ class Graph {
         return this.node('neg', [this.fromExpr(e.operand)]);
       case 'binary':
         return this.node(BINARY_OPS[e.op], [this.fromExpr(e.left), this.fromExpr(e.right)]);
-      case 'call': {
-        const args = e.args.map((a) => this.fromExpr(a.value));
-        const name = e.callee.name;
-        if (name === 'max' || name === 'min') return this.node(name, args);
-        // As loss-expr emits it, so that the ties at the bounds follow the same rules.
-        if (name === 'clip') return this.node('min', [this.node('max', [args[0]!, args[1]!]), args[2]!]);
-        if (!UNARY_CALLS.has(name as Op)) throw new Error(`unchecked loss function ${name}`);
-        return this.node(name as Op, args);
-      }
+      case 'call':
+        return this.call(e.callee.name, e.args.map((a) => this.fromExpr(a.value)));
       default:
         throw new Error(`unchecked loss expression ${e.kind}`);
     }
+  }
+
+  /** A function call; a composed function as its parts, as loss-expr emits it (so ties follow the same rules). */
+  private call(name: string, args: Node[]): Node {
+    const fn = lossFunctionByName.get(name);
+    if (!fn) throw new Error(`unchecked loss function ${name}`);
+    if ('compose' in fn) return fn.compose(args, (inner, innerArgs) => this.call(inner, innerArgs));
+    return this.node('call', args, 0, fn);
   }
 }
 
@@ -194,18 +181,12 @@ class Values {
       case 'div':
         term = div(a!, b!);
         break;
-      case 'mean':
-      case 'sum':
-        term = call(n.op, [a!], false);
+      case 'call': {
+        const fn = n.fn!;
+        const args = n.args.map((x) => this.of(x));
+        term = fn.reduces ? call(fn.op, args, false) : call(fn.op, args);
         break;
-      case 'max':
-        term = call('maximum', [a!, b!]);
-        break;
-      case 'min':
-        term = call('minimum', [a!, b!]);
-        break;
-      default:
-        term = call(n.op, [a!]);
+      }
     }
     this.terms.set(n, term);
     this.all.add(term);
@@ -222,7 +203,6 @@ function intoChild(parent: Node, child: Node, g: Term): Term {
 
 /** The local rule of each operation: the adjoint of each of `n`'s arguments, given `n`'s adjoint g. */
 function argumentAdjoints(n: Node, g: Term, values: Values): Term[] {
-  const v = () => values.of(n);
   const arg = (i: number) => values.of(n.args[i]!);
   switch (n.op) {
     case 'pred':
@@ -240,30 +220,26 @@ function argumentAdjoints(n: Node, g: Term, values: Values): Term[] {
     case 'div':
       // As tfjs: −g·a / b², not −g·(a/b)/b, to round the same way.
       return [div(g, arg(1)), neg(div(mul(g, arg(0)), call('square', [arg(1)])))];
-    case 'mean':
-      // d mean(u)/du = 1/size(u), and u is pred-shaped (or one number, of size 1).
-      return [n.args[0]!.elements ? mul(g, scale(1, -1)) : g];
-    case 'sum':
-      return [g];
-    case 'abs':
-      return [mul(g, call('sign', [arg(0)]))];
-    case 'square':
-      return [mul(g, mul(arg(0), scale(2)))];
-    case 'sqrt':
-      return [div(g, mul(v(), scale(2)))];
-    case 'log':
-      return [div(g, arg(0))];
-    case 'exp':
-      return [mul(g, v())];
-    case 'sigmoid':
-      return [mul(g, mul(v(), sub(scale(1), v())))];
-    case 'softplus':
-      return [mul(g, call('sigmoid', [arg(0)]))];
-    case 'max':
-      return [mul(g, mask('greaterEqual', arg(0), arg(1))), mul(g, mask('less', arg(0), arg(1)))];
-    case 'min':
-      return [mul(g, mask('lessEqual', arg(0), arg(1))), mul(g, mask('greater', arg(0), arg(1)))];
+    case 'call':
+      return n.fn!.derivative(algebra(n, g, values));
   }
+}
+
+/** The algebra the loss-function table writes its derivatives in, for node `n` with adjoint `g`. */
+function algebra(n: Node, g: Term, values: Values): DerivativeAlgebra<Term> {
+  return {
+    g,
+    arg: (i) => values.of(n.args[i]!),
+    value: () => values.of(n),
+    inverseSize: (i) => (n.args[i]!.elements ? scale(1, -1) : scale(1)),
+    constant: (k) => scale(k),
+    add,
+    sub,
+    mul,
+    div,
+    call: (op, args) => call(op, args),
+    mask,
+  };
 }
 
 /** dL/dpred as a term (null when the loss does not depend on pred), and the value terms. */

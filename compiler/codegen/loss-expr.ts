@@ -1,23 +1,12 @@
 // A custom loss (already checked by compiler/check/custom-loss.ts) as a TypeScript arrow function
-// over tfjs ops. `abs` is the runtime's, whose gradient at 0 is 0 (tfjs' own gives −1 there).
+// over tfjs ops, each function as compiler/loss-functions.ts says.
 // In a plan it carries its derivative dL/dpred (loss-derivative.ts) through `rt.withGradient`.
 import type { Expr } from '../syntax/ast.js';
 import { num } from '../layers/activations.js';
+import { lossFunctionByName } from '../loss-functions.js';
 import type { RuntimeImports } from './imports.js';
 import { emitLossGradient } from './loss-derivative.js';
 import type { CodeWriter } from './writer.js';
-
-const unary: Record<string, (a: string, rt: RuntimeImports) => string> = {
-  mean: (a) => `tf.mean(${a})`,
-  sum: (a) => `tf.sum(${a})`,
-  abs: (a, rt) => `${rt.use('abs')}(${a})`,
-  square: (a) => `tf.square(${a})`,
-  sqrt: (a) => `tf.sqrt(${a})`,
-  log: (a) => `tf.log(${a})`,
-  exp: (a) => `tf.exp(${a})`,
-  sigmoid: (a) => `tf.sigmoid(${a})`,
-  softplus: (a) => `tf.softplus(${a})`,
-};
 
 const ops = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const;
 
@@ -31,19 +20,19 @@ function emit(e: Expr, rt: RuntimeImports): string {
       return `tf.neg(${emit(e.operand, rt)})`;
     case 'binary':
       return `tf.${ops[e.op]}(${emit(e.left, rt)}, ${emit(e.right, rt)})`;
-    case 'call': {
-      const args = e.args.map((a) => emit(a.value, rt));
-      const name = e.callee.name;
-      if (name === 'max') return `tf.maximum(${args[0]}, ${args[1]})`;
-      if (name === 'min') return `tf.minimum(${args[0]}, ${args[1]})`;
-      if (name === 'clip') return `tf.minimum(tf.maximum(${args[0]}, ${args[1]}), ${args[2]})`;
-      const fn = unary[name];
-      if (!fn) throw new Error(`unchecked loss function ${name}`);
-      return fn(args[0]!, rt);
-    }
+    case 'call':
+      return emitCall(e.callee.name, e.args.map((a) => emit(a.value, rt)), rt);
     default:
       throw new Error(`unchecked loss expression ${e.kind}`);
   }
+}
+
+/** A call of a function of the loss-function table, on already emitted arguments. */
+function emitCall(name: string, args: string[], rt: RuntimeImports): string {
+  const fn = lossFunctionByName.get(name);
+  if (!fn) throw new Error(`unchecked loss function ${name}`);
+  if ('compose' in fn) return fn.compose(args, (inner, innerArgs) => emitCall(inner, innerArgs, rt));
+  return fn.emit ? fn.emit(args, rt) : `tf.${fn.op}(${args.join(', ')})`;
 }
 
 /** `(y: tf.Tensor, pred: tf.Tensor): tf.Tensor => …`; names the checker rejected never get here. */
