@@ -1,5 +1,5 @@
 // `nnc summary --json`: the summary table as data, for scripts and notebooks. The shape is a
-// promise (documented in docs/cli.md): fields are added, never renamed or removed, and `version`
+// promise (documented in docs/language.md, `nnc summary`): fields are added, never renamed or removed, and `version`
 // changes if one ever has to be.
 import type { ModelIR } from '../compiler/ir.js';
 import type { Dim } from '../compiler/shapes/dim.js';

@@ -33,7 +33,7 @@ export const commandHelp = {
   summary: {
     synopsis: 'nnc summary FILE.nn [--json]',
     summary: "each model's layers, output shapes and parameter counts (Keras' layout)",
-    options: [['--json', 'the same as JSON (the shape is in docs/cli.md)'], help],
+    options: [['--json', 'the same as JSON (its shape: docs/language.md, "nnc summary")'], help],
   },
   graph: {
     synopsis: 'nnc graph FILE.nn [-o OUT.svg | -o -] [--model NAME] [--dot]',
@@ -89,7 +89,7 @@ export function commandUsage(name: CommandName): string {
   const lines = [`nnc ${name}: ${h.summary}`, '', `Usage: ${h.synopsis}`, '', 'Options:'];
   for (const [flag, text] of h.options) lines.push(`  ${flag.padEnd(width)}${text}`);
   if (h.notes) lines.push('', h.notes);
-  lines.push('', 'Exit codes: 0 done, 1 errors in the input, 2 usage, 70 internal error. Docs: docs/cli.md.');
+  lines.push('', 'Exit codes: 0 done, 1 errors in the input, 2 usage, 70 internal error. Docs: docs/language.md, "The command line".');
   return lines.join('\n');
 }
 
@@ -106,7 +106,7 @@ export function overallUsage(): string {
     '  -h, --help       this text (`nnc CMD --help` or `nnc help CMD`: one command)',
     '  -v, --version    the version',
     '',
-    'Docs: docs/cli.md (the commands), docs/language.md (the language), docs/diagnostics.md (every error code).',
+    'Docs: docs/language.md (the language, and "The command line"), docs/diagnostics.md (every error code).',
   );
   return lines.join('\n');
 }

@@ -340,3 +340,19 @@ describe('--watch', () => {
     }
   });
 });
+
+describe('docs/language.md, "The command line"', () => {
+  const doc = readFileSync(join(root, 'docs/language.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## The command line'), doc.indexOf('## Using the generated module'));
+
+  it('shows the synopsis of every command as its --help does', () => {
+    for (const [name, help] of Object.entries(commandHelp)) expect(section, name).toContain(`\n${help.synopsis}\n`);
+  });
+
+  it('shows the JSON of `nnc summary --json` as it is', () => {
+    const shown = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    const r = spawnSync(process.execPath, [`${root}bin/nnc.js`, 'summary', 'examples/xor.nn', '--json'], { cwd: root, encoding: 'utf8', env });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(shown ?? 'null')).toEqual(JSON.parse(r.stdout));
+  });
+});
