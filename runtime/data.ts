@@ -1,9 +1,11 @@
-// Tables of samples to tensors, checked row by row so a bad row is reported by its number rather
-// than as a tfjs shape error deep inside training.
+// Training data to tensors: tables checked row by row so a bad row is reported by its number, and
+// samples given as tensors or nested arrays checked against the model's input, rather than as a
+// tfjs shape error deep inside training.
 import * as tf from '@tensorflow/tfjs-core';
 
-import type { TableData } from './types.js';
+import type { NestedNumbers, TableData, TensorData, TrainableModel, TrainingData } from './types.js';
 import { NncRuntimeError, RUNTIME_ERROR_CODES } from './errors.js';
+import { nestedToTensor, shapeMatches, showShape } from './input.js';
 
 function names(list: readonly string[]): string {
   return list.length === 0 ? '' : ` (${list.join(', ')})`;
@@ -69,4 +71,103 @@ export function tableTensors(data: TableData): { x: tf.Tensor2D; y: tf.Tensor2D 
     x: tf.tensor2d(x, [rows, data.features.length], 'float32'),
     y: tf.tensor2d(y, [rows, data.labels.length], 'float32'),
   };
+}
+
+/** Whether the data is a table (named columns of rows) rather than samples as tensors or arrays. */
+export function isTable(data: TrainingData): data is TableData {
+  return 'features' in data && Array.isArray(data.features);
+}
+
+/** A float32 copy of what the caller gave: its tensor stays the caller's to dispose. */
+function ownedTensor(value: tf.Tensor | NestedNumbers, what: string): tf.Tensor {
+  if (!(value instanceof tf.Tensor)) return nestedToTensor(value, what);
+  return value.dtype === 'float32' ? tf.clone(value) : tf.cast(value, 'float32');
+}
+
+/** `x` and `y` of samples given as tensors or nested arrays, with as many rows each. The caller disposes them. */
+export function sampleTensors(data: TensorData, labels: 'labels' | 'inputs'): { x: tf.Tensor; y: tf.Tensor } {
+  const x = ownedTensor(data.x, 'the samples\' `x`');
+  if (x.rank === 0 || x.shape[0] === 0) {
+    x.dispose();
+    throw new NncRuntimeError(RUNTIME_ERROR_CODES.badTable, `The samples' \`x\` has shape ${showShape(x.shape)}: it needs one row per sample along its first axis, and at least one row.`);
+  }
+  if (labels === 'inputs') return { x, y: tf.clone(x) };
+  if (data.y === undefined) {
+    x.dispose();
+    throw new NncRuntimeError(RUNTIME_ERROR_CODES.badTable, 'The samples have no labels `y`; only a plan with `target: input` (an autoencoder) trains without them.');
+  }
+  let y: tf.Tensor;
+  try {
+    y = ownedTensor(data.y, 'the samples\' `y`');
+  } catch (error) {
+    x.dispose();
+    throw error;
+  }
+  if (y.rank === 0 || y.shape[0] !== x.shape[0]) {
+    tf.dispose([x, y]);
+    throw new NncRuntimeError(
+      RUNTIME_ERROR_CODES.badTable,
+      `The samples have ${x.shape[0]} rows of \`x\` but ${y.rank === 0 ? 'a single number as' : `${y.shape[0]} rows of`} \`y\`; every sample needs both.`,
+    );
+  }
+  return { x, y };
+}
+
+/** The model's input as messages show it, `batch` for the rows. */
+function showInput(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d, i) => (i === 0 ? 'batch' : d === null ? '?' : String(d))).join(', ')}]`;
+}
+
+/**
+ * Rejects data the model cannot take, naming the model's input, before any tfjs op fails on it:
+ * a table for a model whose input is not a row of numbers (images, sequences), a table of the
+ * wrong width, samples whose `x` has the wrong shape. A model without `inputShape` is not checked.
+ */
+export function checkDataFitsModel(model: TrainableModel, data: TableData | tf.Tensor): void {
+  const expected = model.inputShape;
+  if (expected === undefined) return;
+  const perSample = ['rows', ...expected.slice(1).map((d) => (d === null ? '?' : String(d)))].join(', ');
+  if (!(data instanceof tf.Tensor)) {
+    if (expected.length !== 2) {
+      throw new NncRuntimeError(
+        RUNTIME_ERROR_CODES.badTable,
+        `The model '${model.modelName}' takes input of shape ${showInput(expected)}, which a table row cannot hold; ` +
+          `pass the samples as tensors or nested arrays instead: { x, y } with x of shape [${perSample}].`,
+      );
+    }
+    const width = expected[1];
+    if (width !== null && width !== undefined && width !== data.features.length) {
+      throw new NncRuntimeError(
+        RUNTIME_ERROR_CODES.badTable,
+        `The table has ${data.features.length} feature column${data.features.length === 1 ? '' : 's'}${names(data.features)} but the model '${model.modelName}' takes ${width} values per sample (input ${showInput(expected)}).`,
+      );
+    }
+    return;
+  }
+  if (!shapeMatches(data.shape, [null, ...expected.slice(1)])) {
+    throw new NncRuntimeError(
+      RUNTIME_ERROR_CODES.badInput,
+      `The samples' \`x\` has shape ${showShape(data.shape)}, but the model '${model.modelName}' takes input of shape ${showInput(expected)}: x must be [${perSample}].`,
+    );
+  }
+}
+
+/**
+ * `x` and `y` as float32 tensors of one row per sample, checked against the model: a table's
+ * columns, or samples given as tensors or nested arrays. An autoencoder's labels are its inputs
+ * (a table may then have no label columns). The caller disposes them.
+ */
+export function trainingTensors(model: TrainableModel | undefined, data: TrainingData, labels: 'labels' | 'inputs'): { x: tf.Tensor; y: tf.Tensor } {
+  if (isTable(data)) {
+    if (model) checkDataFitsModel(model, data);
+    return tableTensors(labels === 'inputs' ? { ...data, labels: data.features, y: data.x } : data);
+  }
+  const tensors = sampleTensors(data, labels);
+  try {
+    if (model) checkDataFitsModel(model, tensors.x);
+  } catch (error) {
+    tf.dispose([tensors.x, tensors.y]);
+    throw error;
+  }
+  return tensors;
 }

@@ -1,46 +1,57 @@
 // Turns what an app passes to `predict` into a tensor of the shape the model was checked for, or
 // fails with a sentence that names the input and the dimension.
 import * as tf from '@tensorflow/tfjs-core';
-import { NncRuntimeError } from './errors.js';
+import { NncRuntimeError, RUNTIME_ERROR_CODES } from './errors.js';
+import type { NestedNumbers } from './types.js';
 
-/** A nested array of numbers, as apps usually hold data. */
-export type NestedNumbers = number | NestedNumbers[];
+export type { NestedNumbers } from './types.js';
+
+/**
+ * A float32 tensor of a rectangular nested array; `what` names it in the error (`input \`x\``).
+ * tfjs checks raggedness only in debug mode: in prod mode [[1, 2], [3]] silently becomes a [2, 2]
+ * tensor holding three values. So the shape is inferred and checked here.
+ */
+export function nestedToTensor(value: NestedNumbers, what: string): tf.Tensor {
+  const shape: number[] = [];
+  for (let v: NestedNumbers | undefined = value; Array.isArray(v); v = v[0]) shape.push(v.length);
+  const flat = new Float32Array(shape.reduce((a, b) => a * b, 1));
+  let next = 0;
+  const walk = (v: NestedNumbers, depth: number, path: string): void => {
+    if (depth === shape.length) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new NncRuntimeError(RUNTIME_ERROR_CODES.badInput, `${what} has ${String(v)} at ${path || 'the top'}, not a finite number`);
+      }
+      flat[next++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[depth]) {
+      throw new NncRuntimeError(
+        RUNTIME_ERROR_CODES.badInput,
+        `${what} is not a rectangular array of numbers: ${path || 'the top'} has ${Array.isArray(v) ? v.length : 'no'} elements where ${shape[depth]} were expected`,
+      );
+    }
+    v.forEach((item, i) => walk(item, depth + 1, `${path}[${i}]`));
+  };
+  walk(value, 0, '');
+  return tf.tensor(flat, shape, 'float32');
+}
+
+/** A shape as the messages show it: `null` (a symbolic dimension) as `?`. */
+export function showShape(shape: readonly (number | null)[]): string {
+  return `[${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
+}
+
+/** Whether `found` has `expected`'s rank and size on every axis that `expected` fixes. */
+export function shapeMatches(found: readonly number[], expected: readonly (number | null)[]): boolean {
+  return found.length === expected.length && expected.every((d, i) => d === null || d === found[i]);
+}
 
 /** `expected` holds a size per axis, or `null` where the dimension is symbolic (e.g. `batch`). */
 export function toInputTensor(value: tf.Tensor | NestedNumbers, expected: readonly (number | null)[], name: string): tf.Tensor {
-  let t: tf.Tensor;
-  if (value instanceof tf.Tensor) t = value;
-  else {
-    // tfjs checks raggedness only in debug mode: in prod mode [[1, 2], [3]] silently becomes a
-    // [2, 2] tensor holding three values. So the shape is inferred and checked here.
-    const shape: number[] = [];
-    for (let v: NestedNumbers = value; Array.isArray(v); v = v[0]) shape.push(v.length);
-    const flat = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    let next = 0;
-    const walk = (v: NestedNumbers, depth: number, path: string): void => {
-      if (depth === shape.length) {
-        if (typeof v !== 'number' || !Number.isFinite(v)) {
-          throw new NncRuntimeError('NN4205', `input \`${name}\` has ${String(v)} at ${path || 'the top'}, not a finite number`);
-        }
-        flat[next++] = v;
-        return;
-      }
-      if (!Array.isArray(v) || v.length !== shape[depth]) {
-        throw new NncRuntimeError(
-          'NN4205',
-          `input \`${name}\` is not a rectangular array of numbers: ${path || 'the top'} has ${Array.isArray(v) ? v.length : 'no'} elements where ${shape[depth]} were expected`,
-        );
-      }
-      v.forEach((item, i) => walk(item, depth + 1, `${path}[${i}]`));
-    };
-    walk(value, 0, '');
-    t = tf.tensor(flat, shape, 'float32');
-  }
-  const found = t.shape;
-  const show = (s: readonly (number | null)[]) => `[${s.map((d) => (d === null ? '?' : String(d))).join(', ')}]`;
-  if (found.length !== expected.length || expected.some((d, i) => d !== null && d !== found[i])) {
+  const t = value instanceof tf.Tensor ? value : nestedToTensor(value, `input \`${name}\``);
+  if (!shapeMatches(t.shape, expected)) {
     if (t !== value) t.dispose();
-    throw new NncRuntimeError('NN4205', `input \`${name}\` must have shape ${show(expected)}, found ${show(found)}`);
+    throw new NncRuntimeError(RUNTIME_ERROR_CODES.badInput, `input \`${name}\` must have shape ${showShape(expected)}, found ${showShape(t.shape)}`);
   }
   return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
 }

@@ -99,6 +99,26 @@ export interface TableData {
   y: number[][];
 }
 
+/** A nested array of numbers, as apps usually hold data. */
+export type NestedNumbers = number | NestedNumbers[];
+
+/**
+ * Samples as tensors or nested arrays, one row per sample along the first axis: `x` of shape
+ * [rows, ...the model's input], `y` of shape [rows, ...its output] (absent for an autoencoder,
+ * whose labels are its inputs). Images, sequences: any input a table row cannot hold. Training
+ * copies them; the caller's tensors stay the caller's.
+ */
+export interface TensorData<X extends tf.Tensor | NestedNumbers = tf.Tensor | NestedNumbers, Y extends tf.Tensor | NestedNumbers = tf.Tensor | NestedNumbers> {
+  x: X;
+  y?: Y;
+}
+
+/** What `fit`, `evaluate` and `fitSteps` train on: a table, or samples as tensors. */
+export type TrainingData = TableData | TensorData;
+
+/** What a model whose input is a table row (`[batch, n]`) trains on: a table or a 2-D `x`. */
+export type TableRowData = TableData | TensorData<tf.Tensor2D | number[][]>;
+
 export interface NamedWeight {
   /** Stable, unique name such as `dense_1/kernel`; used by checkpoints. */
   name: string;
@@ -108,6 +128,11 @@ export interface NamedWeight {
 /** What the training loop needs of a model. Generated model classes implement it. */
 export interface TrainableModel {
   readonly modelName: string;
+  /**
+   * The shape of one batch of input, `null` where a dimension is symbolic (`batch`): when given,
+   * training checks its data against it and names the mismatch instead of failing inside tfjs.
+   */
+  readonly inputShape?: readonly (number | null)[];
   /** All weights in a stable order. */
   weights(): NamedWeight[];
   /** The forward pass for one batch. Called inside `tf.tidy` by the caller. */
@@ -209,7 +234,7 @@ export interface FitOptions {
   stream?: NodeJS.WritableStream;
   onEpochEnd?(log: EpochLog): void;
   /** Held-out data reported as `val_*` each epoch (instead of the plan's `validationSplit`). */
-  validationData?: TableData;
+  validationData?: TrainingData;
   /** Save weights, optimizer state and progress here after epochs, so `resumeFrom` can go on. */
   checkpointDir?: string;
   /** Minimum milliseconds between two epoch checkpoints (default 1000; the last epoch is always saved). */
