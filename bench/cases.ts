@@ -1,5 +1,5 @@
 // What the harness and its child processes exchange: case descriptions in, results out (as JSON).
-import type { WasmKernelSet } from '../runtime/kernels/index.js';
+import type { WasmKernelSet } from 'nnc-runtime';
 import type { Protocol, Timing } from './measure.js';
 import type { NetName } from './networks.js';
 

@@ -2,7 +2,7 @@
 //   node dist/bench/matmul-case.js '{"backend":"wasm","wasmKernels":"fast","sizes":[1024],...}'
 import * as tf from '@tensorflow/tfjs-core';
 
-import { useBackend } from '../runtime/index.js';
+import { useBackend, type BackendName } from 'nnc-runtime/node';
 import { timeSteps } from './measure.js';
 import type { MatmulCase, MatmulResult } from './cases.js';
 
@@ -12,7 +12,7 @@ function seeded(shape: [number, number], seed: number): tf.Tensor2D {
 
 async function run(spec: MatmulCase): Promise<MatmulResult> {
   try {
-    await useBackend(spec.backend, { wasmKernels: spec.wasmKernels });
+    await useBackend(spec.backend as BackendName, { wasmKernels: spec.wasmKernels });
   } catch (error) {
     return { square: {}, skipped: error instanceof Error ? error.message : String(error) };
   }

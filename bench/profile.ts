@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { compile } from '../compiler/index.js';
 import { loadGeneratedModule, runtimeUrl } from '../cli/load-module.js';
-import { createOptimizer, lossFunction, useBackend, type TrainableModel } from '../runtime/index.js';
+import { createOptimizer, lossFunction, useBackend, type TrainableModel } from 'nnc-runtime/node';
 import { mnistSamples, CLASSES } from './data.js';
 import { LEARNING_RATE, NETWORKS, nnSource, type NetName } from './networks.js';
 import { BATCH } from './cases.js';

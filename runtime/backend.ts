@@ -1,18 +1,24 @@
-// Backend selection. Importing this module registers the cpu and wasm backends and, through
-// tfjs-layers, every gradient: the Node bundle of tfjs-core registers no gradients at all, so
-// without that import the first `minimize` fails with "gradient function not found".
+// Backend selection. Importing this module registers the cpu and wasm backends and tfjs-core's own
+// gradient functions (`#register-gradients`, see package.json "imports": the Node bundle of
+// tfjs-core registers none, so without it the first `minimize` fails with "gradient function not
+// found").
 // `useBackend('wasm')` also installs nnc's wasm kernels (runtime/kernels/): the one wasm lacks
 // for training a CNN, and faster formulations of three slow stock ones.
+// Every import is static, so a bundler sees the backends; webgpu is the optional one, enabled by
+// importing `nnc-runtime/webgpu` (runtime/webgpu-entry.ts) or, in Node, by the Node entry.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
-import '@tensorflow/tfjs-layers';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import '#register-gradients';
 
 import type { BackendName } from './types.js';
 import { NncRuntimeError, RUNTIME_ERROR_CODES, messageOf } from './errors.js';
 import { installWasmKernels, type WasmKernelSet } from './kernels/install.js';
-import { prepareWebGpu } from './webgpu.js';
-import { startThreadedWasm, wasmStarted } from './wasm-threads.js';
+import { currentHost, currentWebGpuEnabler } from './platform.js';
+import { wasmFetchFailure, watchWasmFetches } from './wasm-fetch.js';
+
+/** The wasm binaries tfjs chooses from (by SIMD and thread support). */
+export type WasmFileName = 'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm';
 
 const KNOWN: readonly BackendName[] = ['wasm', 'cpu', 'webgpu'];
 
@@ -27,6 +33,18 @@ export interface UseBackendOptions {
    * up large kernels and slow down small ones. Fixed once wasm has started in the process.
    */
   threads?: number;
+  /**
+   * wasm only: where the `.wasm` files are served, as a folder URL ending in `/` (e.g. `'/wasm/'`)
+   * or one URL per file; passed to tfjs-backend-wasm's `setWasmPaths` before wasm starts. By
+   * default tfjs looks beside the page's script. Copy them from
+   * `node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm` (docs/runtime.md).
+   */
+  wasmPaths?: string | Partial<Record<WasmFileName, string>>;
+}
+
+/** Whether the wasm backend has already started (its thread count is then fixed). */
+function wasmStarted(): boolean {
+  return (tf.engine() as unknown as { registry: Record<string, unknown> }).registry['wasm'] !== undefined;
 }
 
 /** The wasm thread count this process started with, or null before wasm starts. */
@@ -50,11 +68,14 @@ async function startWasm(threads: number | undefined): Promise<boolean> {
     );
   }
   if (!started && wanted > 1) {
-    if (typeof process === 'undefined' || !process.versions?.node) {
-      throw threadsError('Choosing wasm threads is supported in Node only; browsers decide it from cross-origin isolation.');
+    const host = currentHost();
+    if (host === null || !host.isNode) {
+      throw threadsError(
+        "Choosing wasm threads is supported in Node only (through 'nnc-runtime/node'); browsers decide it from cross-origin isolation.",
+      );
     }
     wasmThreads = wanted;
-    return startThreadedWasm(wanted);
+    return host.startThreadedWasm(wanted);
   }
   wasmThreads = wanted;
   return tf.setBackend('wasm');
@@ -71,21 +92,25 @@ function unknownBackend(name: string): NncRuntimeError {
  * Makes `name` the backend every later tensor op runs on. Must be awaited before any op: wasm
  * initialises asynchronously, and tfjs throws "backend has not yet been initialized" otherwise.
  */
-// `string & {}` keeps editor completion of the three names while accepting a CLI's raw string.
-export async function useBackend(name: BackendName | (string & {}), options: UseBackendOptions = {}): Promise<void> {
-  if (!(KNOWN as readonly string[]).includes(name)) throw unknownBackend(name);
+export async function useBackend(name: BackendName, options: UseBackendOptions = {}): Promise<void> {
+  // A JavaScript caller (or a CLI's raw string) can still pass anything.
+  if (!(KNOWN as readonly string[]).includes(name)) throw unknownBackend(String(name));
   // Silences the "Hi, looks like you are running TensorFlow.js in Node.js" banner.
   tf.enableProdMode();
-  if (name === 'webgpu') await prepareWebGpu();
-  if (name === 'wasm') installWasmKernels(options.wasmKernels ?? 'fast');
-  else if (options.threads !== undefined && options.threads !== 1) {
+  if (name === 'webgpu') await enableWebGpu();
+  if (name === 'wasm') {
+    installWasmKernels(options.wasmKernels ?? 'fast');
+    if (options.wasmPaths !== undefined && !wasmStarted()) setWasmPaths(options.wasmPaths);
+  } else if (options.threads !== undefined && options.threads !== 1) {
     throw threadsError(`Threads are an option of the 'wasm' backend, not of '${name}'.`);
   }
   let ok: boolean;
+  const fetches = name === 'wasm' && !wasmStarted() ? watchWasmFetches() : null;
   try {
     // setBackend resolves false (rather than throwing) when the backend cannot start.
     ok = name === 'wasm' ? await startWasm(options.threads) : await tf.setBackend(name);
   } catch (error) {
+    fetches?.stop();
     if (error instanceof NncRuntimeError) throw error;
     throw new NncRuntimeError(
       RUNTIME_ERROR_CODES.backendFailed,
@@ -101,12 +126,33 @@ export async function useBackend(name: BackendName | (string & {}), options: Use
       "The 'webgpu' backend found no WebGPU adapter on this machine; use 'wasm' (the fast CPU backend) or 'cpu' (the reference backend).",
     );
   }
+  const failedFetch = fetches === null ? null : await wasmFetchFailure(fetches.stop());
+  if (!ok && failedFetch !== null) {
+    throw new NncRuntimeError(
+      RUNTIME_ERROR_CODES.backendFailed,
+      `The 'wasm' backend could not load ${failedFetch}. Serve the .wasm files of node_modules/@tensorflow/tfjs-backend-wasm/dist/ ` +
+        "there, or say where they are with `useBackend('wasm', { wasmPaths: '/folder/' })`.",
+    );
+  }
   if (!ok) {
     throw new NncRuntimeError(
       RUNTIME_ERROR_CODES.backendFailed,
       `The '${name}' backend could not be initialised on this machine; try the other of 'wasm' and 'cpu'.`,
     );
   }
+}
+
+/** Runs what `nnc-runtime/webgpu` (or, in Node, the Node entry) registered, or says to import it. */
+async function enableWebGpu(): Promise<void> {
+  const enable = currentWebGpuEnabler();
+  if (enable === null) {
+    throw new NncRuntimeError(
+      RUNTIME_ERROR_CODES.backendUnavailable,
+      "The 'webgpu' backend is not enabled in this app: add `import 'nnc-runtime/webgpu';` (with the npm package " +
+        "@tensorflow/tfjs-backend-webgpu installed), or use 'wasm' (the fast CPU backend) or 'cpu' (the reference backend).",
+    );
+  }
+  await enable();
 }
 
 /** The backend in use, or `null` before `useBackend` (asking tfjs would pick one as a side effect). */
@@ -122,7 +168,7 @@ export function requireBackend(): void {
   if (currentBackend() === null) {
     throw new NncRuntimeError(
       RUNTIME_ERROR_CODES.noBackend,
-      "No TensorFlow.js backend is ready: call `await useBackend('wasm')` (or 'cpu') from 'nnc/runtime' before creating a model.",
+      "No TensorFlow.js backend is ready: call `await useBackend('wasm')` (or 'cpu') from 'nnc-runtime' before creating a model.",
     );
   }
 }

@@ -1,11 +1,12 @@
 // Checkpoints: a tfjs-style weights manifest (`weights.json`) beside the raw values
 // (`weights.bin`, little-endian float32 concatenated in manifest order). The pure encode/decode
-// pair works anywhere; save/load reach `node:fs/promises` through a dynamic import so that a
-// browser bundle of a generated module does not fail when it is loaded.
+// pair works anywhere; save/load to a folder use the host's files (runtime/platform.ts), which
+// `nnc-runtime/node` registers.
 import * as tf from '@tensorflow/tfjs-core';
 
 import type { TrainableModel } from './types.js';
 import { NncRuntimeError, RUNTIME_ERROR_CODES, messageOf } from './errors.js';
+import { requireHost } from './platform.js';
 
 /** What a checkpoint needs of a model: its name and its weights (models with several inputs have no `forward`). */
 export type WeightOwner = Pick<TrainableModel, 'modelName' | 'weights'>;
@@ -178,43 +179,17 @@ export function decodeWeights(model: WeightOwner, manifest: WeightsManifest | un
   }
 }
 
-type Fs = typeof import('node:fs/promises');
-type Path = typeof import('node:path');
-
-async function nodeModules(): Promise<{ fs: Fs; path: Path }> {
-  const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-  return { fs, path };
-}
-
-// Written beside the target and renamed over it, so a crash mid-write never leaves a torn file.
-export async function writeAtomically(fs: Fs, file: string, contents: Uint8Array | string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    const handle = await fs.open(tmp, 'w');
-    try {
-      await handle.writeFile(contents);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, file);
-  } catch (error) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw error;
-  }
-}
-
 /** Writes `dir/weights.bin`, then `dir/weights.json`, each atomically; creates `dir` if needed. */
 export async function saveWeights(model: WeightOwner, dir: string): Promise<void> {
   // Read asynchronously first: webgpu in Node can only read tensors back that way, and it keeps
   // what it read, so encodeWeights' synchronous reads then find the values on the CPU.
   await Promise.all(model.weights().map(({ variable }) => variable.data()));
   const { manifest, data } = encodeWeights(model);
-  const { fs, path } = await nodeModules();
+  const { files } = requireHost(`Saving the weights of '${model.modelName}' to the folder '${dir}'`);
   try {
-    await fs.mkdir(dir, { recursive: true });
-    await writeAtomically(fs, path.join(dir, WEIGHTS_DATA_FILE), data);
-    await writeAtomically(fs, path.join(dir, WEIGHTS_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+    await files.makeDir(dir);
+    await files.writeAtomically(files.join(dir, WEIGHTS_DATA_FILE), data);
+    await files.writeAtomically(files.join(dir, WEIGHTS_MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   } catch (error) {
     throw badCheckpoint(`Could not save the checkpoint to '${dir}': ${messageOf(error)}`, error);
   }
@@ -222,11 +197,11 @@ export async function saveWeights(model: WeightOwner, dir: string): Promise<void
 
 /** Reads `dir/weights.json` and `dir/weights.bin` and assigns them to the model's variables. */
 export async function loadWeights(model: WeightOwner, dir: string): Promise<void> {
-  const { fs, path } = await nodeModules();
-  const manifestFile = path.join(dir, WEIGHTS_MANIFEST_FILE);
+  const { files } = requireHost(`Loading the weights of '${model.modelName}' from the folder '${dir}'`);
+  const manifestFile = files.join(dir, WEIGHTS_MANIFEST_FILE);
   let text: string;
   try {
-    text = await fs.readFile(manifestFile, 'utf8');
+    text = await files.readText(manifestFile);
   } catch (error) {
     throw badCheckpoint(`There is no readable checkpoint in '${dir}' (${messageOf(error)}).`, error);
   }
@@ -238,12 +213,12 @@ export async function loadWeights(model: WeightOwner, dir: string): Promise<void
   }
   layoutOf(manifest); // checks the structure before `paths` is read from it
   const dataName = (manifest as WeightsManifest).weightsManifest[0].paths[0];
-  if (dataName !== path.basename(dataName)) {
+  if (dataName !== files.basename(dataName)) {
     throw badCheckpoint(`The checkpoint manifest '${manifestFile}' names a data file outside its folder.`);
   }
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(path.join(dir, dataName));
+    bytes = await files.readBytes(files.join(dir, dataName));
   } catch (error) {
     throw badCheckpoint(`The checkpoint in '${dir}' has no readable '${dataName}' (${messageOf(error)}).`, error);
   }

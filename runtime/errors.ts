@@ -16,6 +16,8 @@ export const RUNTIME_ERROR_CODES = {
   badThreads: 'NN4105',
   /** A synchronous read (dataSync, evaluate) of a tensor on webgpu in Node, which reads asynchronously only. */
   syncReadOnGpu: 'NN4106',
+  /** A Node-only feature (files, checkpoints, data-set packages, wasm threads) without `nnc-runtime/node`. */
+  needsNode: 'NN4107',
   /** A table row has the wrong number of columns, or the table is empty or inconsistent. */
   badTable: 'NN4201',
   /** A table cell is not a finite number. */

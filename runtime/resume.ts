@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import type { EpochLog, TrainableModel } from './types.js';
 import { NncRuntimeError, RUNTIME_ERROR_CODES, messageOf } from './errors.js';
-import { loadWeights, saveWeights, writeAtomically } from './checkpoint.js';
+import { loadWeights, saveWeights } from './checkpoint.js';
+import { requireHost } from './platform.js';
 
 export const LATEST_FILE = 'latest.json';
 const OPTIMIZER_MANIFEST = 'optimizer.json';
@@ -48,15 +49,10 @@ function resumeError(message: string, cause?: unknown): NncRuntimeError {
   return new NncRuntimeError(RUNTIME_ERROR_CODES.badResume, message, cause === undefined ? undefined : { cause });
 }
 
-async function nodeModules() {
-  const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-  return { fs, path };
-}
-
 export async function saveRunState(dir: string, model: TrainableModel, optimizer: tf.Optimizer, state: RunState): Promise<void> {
-  const { fs, path } = await nodeModules();
+  const { files } = requireHost(`Saving the training state to the folder '${dir}'`);
   const folder = `epoch-${state.epoch}`;
-  const target = path.join(dir, folder);
+  const target = files.join(dir, folder);
   const slots = await optimizer.getWeights();
   const specs: SlotSpec[] = [];
   const chunks: Uint8Array[] = [];
@@ -75,17 +71,17 @@ export async function saveRunState(dir: string, model: TrainableModel, optimizer
     offset += c.byteLength;
   }
   try {
-    await fs.rm(target, { recursive: true, force: true });
+    await files.remove(target);
     await saveWeights(model, target);
-    await writeAtomically(fs, path.join(target, OPTIMIZER_DATA), bytes);
+    await files.writeAtomically(files.join(target, OPTIMIZER_DATA), bytes);
     const products = adamProducts(optimizer);
     const betaProducts = products ? [(await products.accBeta1.data())[0]!, (await products.accBeta2.data())[0]!] : undefined;
-    await writeAtomically(fs, path.join(target, OPTIMIZER_MANIFEST), JSON.stringify({ slots: specs, ...(betaProducts ? { betaProducts } : {}) }));
-    await writeAtomically(fs, path.join(target, STATE_FILE), JSON.stringify({ format: 'nnc-run-state', version: 1, ...state }));
-    await writeAtomically(fs, path.join(dir, LATEST_FILE), JSON.stringify({ folder }));
+    await files.writeAtomically(files.join(target, OPTIMIZER_MANIFEST), JSON.stringify({ slots: specs, ...(betaProducts ? { betaProducts } : {}) }));
+    await files.writeAtomically(files.join(target, STATE_FILE), JSON.stringify({ format: 'nnc-run-state', version: 1, ...state }));
+    await files.writeAtomically(files.join(dir, LATEST_FILE), JSON.stringify({ folder }));
     // Older states are no longer pointed at.
-    for (const entry of await fs.readdir(dir)) {
-      if (entry.startsWith('epoch-') && entry !== folder) await fs.rm(path.join(dir, entry), { recursive: true, force: true });
+    for (const entry of await files.list(dir)) {
+      if (entry.startsWith('epoch-') && entry !== folder) await files.remove(files.join(dir, entry));
     }
   } catch (error) {
     if (error instanceof NncRuntimeError) throw error;
@@ -95,30 +91,30 @@ export async function saveRunState(dir: string, model: TrainableModel, optimizer
 
 /** Restores the model's weights and the optimizer's slots; returns where the run stood. */
 export async function loadRunState(dir: string, model: TrainableModel, optimizer: tf.Optimizer): Promise<RunState> {
-  const { fs, path } = await nodeModules();
+  const { files } = requireHost(`Resuming the run saved in '${dir}'`);
   let folder: string;
   try {
-    folder = (JSON.parse(await fs.readFile(path.join(dir, LATEST_FILE), 'utf8')) as { folder: string }).folder;
+    folder = (JSON.parse(await files.readText(files.join(dir, LATEST_FILE))) as { folder: string }).folder;
   } catch (error) {
     throw resumeError(`There is no run to resume in '${dir}' (it needs ${LATEST_FILE}, written by a run with checkpoints: ${messageOf(error)}).`, error);
   }
-  if (typeof folder !== 'string' || !/^epoch-\d+$/.test(folder)) throw resumeError(`'${path.join(dir, LATEST_FILE)}' does not name a saved epoch.`);
-  const source = path.join(dir, folder);
+  if (typeof folder !== 'string' || !/^epoch-\d+$/.test(folder)) throw resumeError(`'${files.join(dir, LATEST_FILE)}' does not name a saved epoch.`);
+  const source = files.join(dir, folder);
   let state: RunState & { format?: string };
   let specs: SlotSpec[];
   let betaProducts: number[] | undefined;
   let bytes: Uint8Array;
   try {
-    state = JSON.parse(await fs.readFile(path.join(source, STATE_FILE), 'utf8')) as RunState & { format?: string };
-    const optimizerManifest = JSON.parse(await fs.readFile(path.join(source, OPTIMIZER_MANIFEST), 'utf8')) as { slots: SlotSpec[]; betaProducts?: number[] };
+    state = JSON.parse(await files.readText(files.join(source, STATE_FILE))) as RunState & { format?: string };
+    const optimizerManifest = JSON.parse(await files.readText(files.join(source, OPTIMIZER_MANIFEST))) as { slots: SlotSpec[]; betaProducts?: number[] };
     specs = optimizerManifest.slots;
     betaProducts = optimizerManifest.betaProducts;
-    bytes = await fs.readFile(path.join(source, OPTIMIZER_DATA));
+    bytes = await files.readBytes(files.join(source, OPTIMIZER_DATA));
   } catch (error) {
     throw resumeError(`The saved run in '${source}' is incomplete or unreadable: ${messageOf(error)}`, error);
   }
   if (state.format !== 'nnc-run-state' || !Number.isInteger(state.epoch) || !Array.isArray(state.history) || !Array.isArray(specs)) {
-    throw resumeError(`'${path.join(source, STATE_FILE)}' is not an nnc training state.`);
+    throw resumeError(`'${files.join(source, STATE_FILE)}' is not an nnc training state.`);
   }
   await loadWeights(model, source);
   const floats = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));

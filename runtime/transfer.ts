@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TrainableModel } from './types.js';
 import { NncRuntimeError, RUNTIME_ERROR_CODES, messageOf } from './errors.js';
 import { WEIGHTS_MANIFEST_FILE, type WeightsManifest } from './checkpoint.js';
+import { requireHost } from './platform.js';
 
 /** The layer a weight belongs to: everything before its last `/`. */
 export function layerOf(weightName: string): string {
@@ -18,19 +19,21 @@ export function isFrozen(weightName: string, frozen: readonly string[] | undefin
 }
 
 /**
- * Assigns the checkpoint's weights of `layers` (every layer the two share, when not given) to the
+ * Assigns the checkpoint's weights (in `folder`) of `layers` (every layer the two share, when not given) to the
  * model. Each named layer must be in both, with the same weight shapes; nothing is assigned unless
  * everything matches.
  */
-export async function loadLayerWeights(model: TrainableModel, dir: string, layers?: readonly string[]): Promise<string[]> {
-  const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
+export async function loadLayerWeights(model: TrainableModel, folder: string, layers?: readonly string[], baseDir?: string): Promise<string[]> {
+  const { files } = requireHost(`Loading pretrained weights from the folder '${folder}'`);
+  // Relative to `baseDir` (the `.nn` file's folder for `nnc train`), else the current directory.
+  const dir = files.resolve(baseDir, folder);
   let manifest: WeightsManifest;
   let bytes: Uint8Array;
   try {
-    manifest = JSON.parse(await fs.readFile(path.join(dir, WEIGHTS_MANIFEST_FILE), 'utf8')) as WeightsManifest;
+    manifest = JSON.parse(await files.readText(files.join(dir, WEIGHTS_MANIFEST_FILE))) as WeightsManifest;
     const dataFile = manifest.weightsManifest[0]!.paths[0]!;
-    if (dataFile !== path.basename(dataFile)) throw new Error('the manifest names a data file outside its folder');
-    bytes = await fs.readFile(path.join(dir, dataFile));
+    if (dataFile !== files.basename(dataFile)) throw new Error('the manifest names a data file outside its folder');
+    bytes = await files.readBytes(files.join(dir, dataFile));
   } catch (error) {
     throw new NncRuntimeError(RUNTIME_ERROR_CODES.badCheckpoint, `There are no pretrained weights to load in '${dir}' (${messageOf(error)}).`, { cause: error });
   }

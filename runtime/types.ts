@@ -225,13 +225,20 @@ export interface DataSpec {
 
 export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
+/** Where progress lines go: Node's process.stderr fits; no Node types needed. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  /** A terminal gets a redrawn bar; anything else a compact log. */
+  isTTY?: boolean;
+}
+
 export interface FitOptions {
   /** Overrides the plan's seed. */
   seed?: number;
-  /** `auto`: a bar on a TTY, one line per epoch otherwise. Default `none` for library use. */
+  /** `auto`: a bar on a TTY, a compact log otherwise. Default `none` for library use. */
   progress?: ProgressMode;
-  /** Where progress goes (default process.stderr). */
-  stream?: NodeJS.WritableStream;
+  /** Where progress goes (default process.stderr in Node, console.error elsewhere). */
+  stream?: ProgressStream;
   onEpochEnd?(log: EpochLog): void;
   /** Held-out data reported as `val_*` each epoch (instead of the plan's `validationSplit`). */
   validationData?: TrainingData;

@@ -1,6 +1,7 @@
-// The webgpu backend is optional: its packages are not dependencies of nnc. In a browser,
-// `navigator.gpu` is built in; in Node it comes from the `webgpu` package (Dawn), which must be
-// installed next to `@tensorflow/tfjs-backend-webgpu`.
+// Starting tfjs's webgpu backend from Node, where `navigator.gpu` comes from the `webgpu` package
+// (Dawn), which must be installed next to `@tensorflow/tfjs-backend-webgpu`; both are optional.
+// runtime/node/webgpu.ts supplies the environment (its imports); in a browser app,
+// `nnc-runtime/webgpu` (runtime/webgpu-entry.ts) imports the backend statically instead.
 //
 // In Node, Dawn is asked for an adapter on a list of routes and the first that answers wins:
 // 1. Dawn's default (Vulkan on Linux, Metal on macOS, D3D12 on Windows): a real GPU;
@@ -32,6 +33,8 @@ export interface WebGpuEnvironment {
   importPackage(specifier: 'webgpu' | '@tensorflow/tfjs-backend-webgpu'): Promise<unknown>;
   /** The process environment (read for NNC_WEBGPU_FLAGS, written for EGL_PLATFORM). */
   env: Record<string, string | undefined>;
+  /** Whether Dawn may be tried when there is no navigator.gpu (Node). */
+  isNode: boolean;
 }
 
 const GLES_FLAG = 'backend=opengles';
@@ -58,7 +61,7 @@ export function isSoftwareAdapter(name: string): boolean {
   return /llvmpipe|swiftshader|lavapipe|softpipe/i.test(name);
 }
 
-function unavailable(message: string, cause?: unknown): NncRuntimeError {
+export function unavailable(message: string, cause?: unknown): NncRuntimeError {
   return new NncRuntimeError(
     RUNTIME_ERROR_CODES.backendUnavailable,
     `${message}; use 'wasm' (the fast CPU backend) or 'cpu' (the reference backend).`,
@@ -66,19 +69,9 @@ function unavailable(message: string, cause?: unknown): NncRuntimeError {
   );
 }
 
-const nodeEnvironment: WebGpuEnvironment = {
-  // The specifier is a variable so that bundlers leave the optional import alone.
-  importPackage: (specifier) => import(specifier),
-  env: typeof process === 'undefined' ? {} : process.env,
-};
-
 function hasNavigatorGpu(): boolean {
   const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
   return nav?.gpu !== undefined;
-}
-
-function isNode(): boolean {
-  return typeof process !== 'undefined' && process.versions?.node !== undefined;
 }
 
 /** The routes to try, in order: NNC_WEBGPU_FLAGS alone, or the GPU and then the software one. */
@@ -166,10 +159,10 @@ function routeNames(env: WebGpuEnvironment['env']): string {
  * it finds the adapter first, so that a machine without one gets this sentence instead of tfjs's
  * warning, and tfjs never registers a backend that cannot start.
  */
-export async function prepareWebGpu(environment: WebGpuEnvironment = nodeEnvironment): Promise<void> {
+export async function prepareWebGpu(environment: WebGpuEnvironment): Promise<void> {
   if (prepared) return;
   if (!hasNavigatorGpu()) {
-    if (!isNode()) {
+    if (!environment.isNode) {
       throw unavailable("The 'webgpu' backend needs a browser with WebGPU (navigator.gpu is missing)");
     }
     let dawn: DawnModule;

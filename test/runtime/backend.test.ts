@@ -48,7 +48,7 @@ describe('useBackend', () => {
     const missing = async (specifier: string) => {
       throw Object.assign(new Error(`Cannot find package '${specifier}'`), { code: 'ERR_MODULE_NOT_FOUND' });
     };
-    const error = await prepareWebGpu({ importPackage: missing, env: {} }).catch((e: unknown) => e);
+    const error = await prepareWebGpu({ importPackage: missing, env: {}, isNode: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NncRuntimeError);
     expect((error as NncRuntimeError).code).toBe('NN4102');
     expect((error as Error).message).toBe(
@@ -73,7 +73,7 @@ describe('useBackend', () => {
       throw new Error('the backend must not load without an adapter');
     };
     const env: Record<string, string | undefined> = {};
-    await expect(prepareWebGpu({ importPackage, env })).rejects.toMatchObject({
+    await expect(prepareWebGpu({ importPackage, env, isNode: true })).rejects.toMatchObject({
       code: 'NN4102',
       message: expect.stringMatching(/^The 'webgpu' backend found no WebGPU adapter on the GPU or on Mesa's OpenGL ES \(llvmpipe\)\./),
     });
@@ -85,7 +85,7 @@ describe('useBackend', () => {
     expect(env['EGL_PLATFORM']).toBe('surfaceless');
     asked.length = 0;
     const given = { NNC_WEBGPU_FLAGS: 'backend=vulkan, adapter=SwiftShader', EGL_PLATFORM: 'x11' };
-    await expect(prepareWebGpu({ importPackage, env: given })).rejects.toMatchObject({ code: 'NN4102' });
+    await expect(prepareWebGpu({ importPackage, env: given, isNode: true })).rejects.toMatchObject({ code: 'NN4102' });
     expect(asked).toEqual([{ flags: ['backend=vulkan', 'adapter=SwiftShader'], options: {} }]);
     expect(given.EGL_PLATFORM).toBe('x11');
   });

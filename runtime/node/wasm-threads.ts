@@ -1,3 +1,4 @@
+/// <reference types="node" />
 // Multi-threaded wasm in Node. tfjs hard-codes WASM_HAS_MULTITHREAD_SUPPORT to false in Node
 // (tfjs issue #3830) because Emscripten's thread pool cannot start there as shipped:
 //   - the pool starts workers from `blob:` URLs, which Node's Worker rejects (ERR_WORKER_PATH):
@@ -10,6 +11,10 @@
 //     the process is held alive while it starts, see below).
 // All of this happens while the wasm backend initialises; the globals patched for it (Blob,
 // URL.createObjectURL) are restored right after.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
 import * as tf from '@tensorflow/tfjs-core';
 import { setThreadsCount, type BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -36,24 +41,11 @@ globalThis.__spreadArray = function (to, from, pack) { if (pack || arguments.len
 
 const MAIN_SCRIPT_MARK = 'var WasmBackendModuleThreadedSimd = ';
 
-/** Node modules loaded lazily: the runtime also runs in browsers, where none of this applies. */
-async function nodeModules() {
-  const [fs, os, path] = await Promise.all([import('node:fs'), import('node:os'), import('node:path')]);
-  // The default export of node:os is the object the bundle's require('os') returns.
-  return { fs, os: os.default, path };
-}
-
-/** Whether the wasm backend has already started (its thread count is then fixed). */
-export function wasmStarted(): boolean {
-  return (tf.engine() as unknown as { registry: Record<string, unknown> }).registry['wasm'] !== undefined;
-}
-
 /**
  * Starts the wasm backend with `threads` threads (Node only). Must run before the backend's
  * first use: call it in place of `tf.setBackend('wasm')`. Resolves with what setBackend resolves.
  */
 export async function startThreadedWasm(threads: number): Promise<boolean> {
-  const { fs, os, path } = await nodeModules();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nnc-wasm-threads-'));
   process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const mainPath = path.join(dir, 'main.cjs');
