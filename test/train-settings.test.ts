@@ -57,13 +57,22 @@ describe('training settings', () => {
     const offered = trainSettings.flatMap((s) => (s.values?.() ?? []).map((v) => ({ setting: s.name, text: v.snippet !== undefined ? expand(v.snippet) : v.label })));
     expect(offered.length).toBeGreaterThan(20);
     for (const { setting, text } of offered) {
-      const extra = setting === 'loss' ? '' : 'loss: binary_crossentropy\n';
-      // A monitored `val_` value needs a validation set; features as the target need a matching output.
+      const loss = setting === 'loss' ? '' : 'loss: binary_crossentropy\n';
+      // A monitored `val_` value needs a validation set.
       const validation = setting === 'early_stopping' ? 'validation: holdout(0.5)\n' : '';
-      const source = program(`${extra}${validation}${setting}: ${text}`).replace(setting === 'target' && text === 'features' ? 'dense(1, activation: sigmoid)' : '\u0000', 'dense(2, activation: sigmoid)');
+      let source = program(`${loss}${validation}${setting}: ${text}`);
+      // Reproducing the two features needs two outputs.
+      if (setting === 'target' && text === 'features') source = source.replace('dense(1, activation: sigmoid)', 'dense(2, activation: sigmoid)');
       const errors = compile(source, { emit: false }).diagnostics.filter((d) => d.severity === 'error' && !(setting === 'loss' && d.code === 'NN4018'));
       expect(errors.map((d) => `${d.code} ${d.message}`), `${setting}: ${text}`).toEqual([]);
     }
+  });
+
+  it('docs/diagnostics.md names every setting under NN4004', () => {
+    const diagnostics = readFileSync(fileURLToPath(new URL('../docs/diagnostics.md', import.meta.url)), 'utf8');
+    const section = diagnostics.slice(diagnostics.indexOf('## NN4004'), diagnostics.indexOf('## NN4005'));
+    const fix = /\*\*Fix\.\*\* The settings are ([^(]*)/.exec(section)?.[1] ?? '';
+    expect([...fix.matchAll(/`(\w+)`/g)].map((m) => m[1])).toEqual(trainSettings.map((s) => s.name));
   });
 
   it('an unknown setting is refused, and the help lists exactly the table names', () => {
