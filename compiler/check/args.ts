@@ -2,7 +2,7 @@
 // ranges and "did you mean" for unknown names.
 import { activationByName } from '../layers/activations.js';
 import type { ActivationValue, ArgValue, ParamSpec, TensorValue } from '../layers/types.js';
-import { closest } from '../diagnostics/suggest.js';
+import { closest, didYouMean } from '../diagnostics/suggest.js';
 import type { DiagnosticSink } from '../diagnostics/make.js';
 import type { Argument, CallExpr, Expr, Span } from '../syntax/ast.js';
 
@@ -25,12 +25,9 @@ export function bindArguments(call: CallExpr, params: readonly ParamSpec[], what
     if (arg.name) {
       param = params.find((p) => p.name === arg.name!.name);
       if (!param) {
-        const guess = closest(arg.name.name, params.map((p) => p.name));
         const names = params.map((p) => `\`${p.name}\``).join(', ');
-        sink.error('NN2006', arg.name.span, `\`${what}\` has no argument \`${arg.name.name}\``, {
-          help: guess ? `did you mean \`${guess}\`?` : params.length ? `its arguments are ${names}` : `\`${what}\` takes no arguments`,
-          fixes: guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: arg.name.span, newText: guess }] }] : [],
-        });
+        const otherwise = params.length ? `its arguments are ${names}` : `\`${what}\` takes no arguments`;
+        sink.error('NN2006', arg.name.span, `\`${what}\` has no argument \`${arg.name.name}\``, didYouMean(arg.name.name, params.map((p) => p.name), arg.name.span, otherwise));
         ok = false;
         continue;
       }
@@ -129,11 +126,8 @@ function activationArgument(v: Expr, param: ParamSpec, what: string, sink: Diagn
   }
   const def = activationByName.get(name);
   if (!def) {
-    const guess = closest(name, activationByName.keys());
-    sink.error('NN2008', nameSpan, `unknown activation \`${name}\``, {
-      help: guess ? `did you mean \`${guess}\`?` : `activations are ${[...activationByName.keys()].map((n) => `\`${n}\``).join(', ')}`,
-      fixes: guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: nameSpan, newText: guess }] }] : [],
-    });
+    const otherwise = `activations are ${[...activationByName.keys()].map((n) => `\`${n}\``).join(', ')}`;
+    sink.error('NN2008', nameSpan, `unknown activation \`${name}\``, didYouMean(name, activationByName.keys(), nameSpan, otherwise));
     return undefined;
   }
   const result: ActivationValue = { kind: 'activation', name };

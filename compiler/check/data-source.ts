@@ -6,7 +6,7 @@
 import type { DataSource, DataSpec, DataTransform } from '../../runtime/types.js';
 import { parseCsv, parseJsonRecords, type TabularResult } from '../../runtime/tabular.js';
 import type { DiagnosticSink } from '../diagnostics/make.js';
-import { closest } from '../diagnostics/suggest.js';
+import { didYouMean } from '../diagnostics/suggest.js';
 import type { DataIR } from '../ir.js';
 import type { Argument, CallExpr, DataDecl, Expr, Span } from '../syntax/ast.js';
 import { describe } from './args.js';
@@ -143,11 +143,8 @@ function checkSource(stage: Stage, files: DataFiles | undefined, sink: Diagnosti
       };
     }
     default: {
-      const guess = closest(stage.name, sources);
-      sink.error('NN4013', stage.nameSpan, `\`${stage.name}\` is not a data source`, {
-        help: guess ? `did you mean \`${guess}\`?` : `data comes from ${sources.map((s) => `\`${s}\``).join(', ')} or a \`table { … }\``,
-        fixes: guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: stage.nameSpan, newText: guess }] }] : [],
-      });
+      const otherwise = `data comes from ${sources.map((s) => `\`${s}\``).join(', ')} or a \`table { … }\``;
+      sink.error('NN4013', stage.nameSpan, `\`${stage.name}\` is not a data source`, didYouMean(stage.name, sources, stage.nameSpan, otherwise));
       return undefined;
     }
   }
@@ -239,11 +236,8 @@ function checkTransform(stage: Stage, data: Shaped, name: string, sink: Diagnost
       return { kind: 'take', start: from, count };
     }
     default: {
-      const guess = closest(stage.name, transforms);
-      sink.error('NN4017', stage.nameSpan, `\`${stage.name}\` is not a data transform`, {
-        help: guess ? `did you mean \`${guess}\`?` : `transforms are ${transforms.map((t) => `\`${t}\``).join(', ')}`,
-        fixes: guess ? [{ title: `Change to \`${guess}\``, edits: [{ span: stage.nameSpan, newText: guess }] }] : [],
-      });
+      const otherwise = `transforms are ${transforms.map((t) => `\`${t}\``).join(', ')}`;
+      sink.error('NN4017', stage.nameSpan, `\`${stage.name}\` is not a data transform`, didYouMean(stage.name, transforms, stage.nameSpan, otherwise));
       return undefined;
     }
   }
