@@ -181,9 +181,9 @@ export const trainSettings: readonly TrainSetting[] = [
     default: 'none (a constant rate)',
     doc: 'how the learning rate changes from epoch to epoch',
     values: () => [
-      { label: 'step', kind: 'choice', detail: 'multiply the rate by `factor` every `every` epochs', snippet: 'step(every: ${1:10}, factor: ${2:0.5})' },
-      { label: 'exponential', kind: 'choice', detail: 'multiply the rate by `rate` every epoch', snippet: 'exponential(rate: ${1:0.95})' },
-      { label: 'cosine', kind: 'choice', detail: 'half a cosine down to `min` over `epochs` epochs', snippet: 'cosine(epochs: ${1:100}, min: ${2:0})' },
+      { label: 'step', kind: 'choice', detail: 'multiply the rate by factor every n epochs', snippet: 'step(every: ${1:10}, factor: ${2:0.5})' },
+      { label: 'exponential', kind: 'choice', detail: 'multiply the rate by a constant every epoch', snippet: 'exponential(rate: ${1:0.95})' },
+      { label: 'cosine', kind: 'choice', detail: 'half a cosine down to min over n epochs', snippet: 'cosine(epochs: ${1:100}, min: ${2:0})' },
     ],
     check: (e, { sink, draft }) => setIfDefined(draft, 'schedule', checkSchedule(e, sink)),
   },
