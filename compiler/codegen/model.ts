@@ -16,6 +16,15 @@ function tensorType(rank: number): string {
   return rank >= 1 && rank <= 6 ? `tf.Tensor${rank}D` : 'tf.Tensor';
 }
 
+/**
+ * An expression typed by the rank the checker inferred (`… as tf.Tensor4D`), so its local is
+ * rank-typed and later lines need no casts; tsc rejects it where tfjs's own types know another rank.
+ */
+function ranked(expr: string, rank: number): string {
+  const type = tensorType(rank);
+  return type === 'tf.Tensor' ? expr : `${expr} as ${type}`;
+}
+
 function nestedArrayType(rank: number): string {
   return 'number' + '[]'.repeat(rank);
 }
@@ -122,7 +131,7 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
           training: 'training',
           id: node.id,
         });
-        w.line(`const ${node.local} = ${expr}; // ${layerComment(node, w)}`);
+        w.line(`const ${node.local} = ${ranked(expr, node.shape.length)}; // ${layerComment(node, w)}`);
       }
     };
     if (single) {
@@ -130,7 +139,9 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
       const output = model.outputs[0]!;
       const forward = modelFunctionScope('forward', model);
       w.line(`/** The forward pass for one batch; call it inside \`tf.tidy\`. */`);
-      w.block(`override forward(${input.id}: tf.Tensor, ${trainingParam(model, forward)} = false): tf.Tensor {`, () => {
+      // Typed by the output's rank where a layer computes it (the input itself is a plain tf.Tensor).
+      const returns = model.nodes.some((n) => n.local === output.id) ? tensorType(output.shape.length) : 'tf.Tensor';
+      w.block(`override forward(${input.id}: tf.Tensor, ${trainingParam(model, forward)} = false): ${returns} {`, () => {
         emitBody(forward);
         w.line(`return ${output.id};`);
       });
@@ -149,9 +160,9 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
       const inputs = forwardAll.local('inputs');
       w.line(`/** The forward pass for one batch of every input; call it inside \`tf.tidy\`. */`);
       w.block(`forwardAll(${inputs}: Record<keyof ${className}Inputs, tf.Tensor>, ${trainingParam(model, forwardAll)} = false): ${className}Outputs {`, () => {
-        for (const i of model.inputs) w.line(`const ${i.id} = ${inputs}.${i.name};`);
+        for (const i of model.inputs) w.line(`const ${i.id} = ${ranked(`${inputs}.${i.name}`, i.shape.length)};`);
         emitBody(forwardAll);
-        w.line(`return { ${model.outputs.map((o) => `${o.name}: ${o.id} as ${tensorType(o.shape.length)}`).join(', ')} };`);
+        w.line(`return { ${model.outputs.map((o) => `${o.name}: ${o.id}`).join(', ')} };`);
       });
       w.line();
       const predict = modelFunctionScope('predict', model);

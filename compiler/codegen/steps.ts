@@ -6,10 +6,11 @@ import type { Expr } from '../syntax/ast.js';
 import { num } from '../layers/activations.js';
 import type { RuntimeImports } from './imports.js';
 import { FunctionScope } from './locals.js';
+import type { RuntimeValueName } from './runtime-contract.js';
 import { CodeWriter, commentText, str } from './writer.js';
 
 const unary: Record<string, string> = { mean: 'tf.mean', sum: 'tf.sum', square: 'tf.square', sqrt: 'tf.sqrt', log: 'tf.log', exp: 'tf.exp', sigmoid: 'tf.sigmoid', softplus: 'tf.softplus' };
-const stepLosses: Record<string, string> = { bce: 'binaryCrossentropy', bce_logits: 'binaryCrossentropyFromLogits', mse: 'meanSquaredError', mae: 'meanAbsoluteError' };
+const stepLosses: Record<string, RuntimeValueName> = { bce: 'binaryCrossentropy', bce_logits: 'binaryCrossentropyFromLogits', mse: 'meanSquaredError', mae: 'meanAbsoluteError' };
 const ops = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const;
 
 /** A step's loss arrow: `(m, b) => …`, with `z` the batch's noise where the step draws it. */
