@@ -90,6 +90,22 @@ describe('training settings', () => {
     }
   });
 
+  it('a block of steps checks its settings with the same entries (a seed of 0 is a seed there too)', () => {
+    const gan = `model G {\n  input z: [batch, 2]\n  dense(2)\n}\n\nmodel D {\n  input p: [batch, 2]\n  dense(1)\n}\n\ndata points = table {\n  a, b\n  1, 2\n}\n
+train G, D on points {
+  step d: minimize mean(D(x)) over D
+  step g: minimize mean(D(G(z))) over G
+  SETTINGS
+}
+`;
+    const run = (settings: string) => compile(gan.replace('SETTINGS', settings), { emit: false });
+    const ok = run('epochs: 3\n  batch: full\n  shuffle: false\n  seed: 0');
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.program.stepTrains?.[0]).toMatchObject({ epochs: 3, batch: 'full', shuffle: false, seed: 0 });
+    const bad = run('epochs: 0\n  seed: -1').diagnostics.map((d) => `${d.code} ${d.message}`);
+    expect(bad).toEqual(['NN4009 `epochs` must be a whole number from 1 to 1000000000', 'NN4009 `seed` must be a whole number from 0 to 4294967295']);
+  });
+
   it('hover on a setting shows its doc, value and default from the table', () => {
     const text = program('loss: mse\nschedule: exponential(rate: 0.9)');
     const shown = hover(analyze(text), text.indexOf('schedule') + 2);

@@ -10,7 +10,7 @@ import type { Expr, Property, Span, TrainDecl, TrainStepNode } from '../syntax/a
 import { describe } from './args.js';
 import { lossFunctionByName, reduces } from '../loss-functions.js';
 import { checkOptimizer } from './optimizers.js';
-import { bool, positiveInt } from './setting-values.js';
+import { defaultPlan, trainSettingByName } from './train-settings.js';
 
 type Value = { kind: 'number' } | { kind: 'tensor'; width: number | undefined };
 
@@ -227,12 +227,14 @@ export function checkStepTrain(decl: TrainDecl, models: Map<string, ModelIR>, da
     if (step) steps.push(step);
     else ok = false;
   }
-  const epochs = props.has('epochs') ? positiveInt(props.get('epochs')!.value, 'epochs', sink) : 1;
-  const batchValue = props.get('batch')?.value;
-  const batch = batchValue ? (batchValue.kind === 'name' && batchValue.name === 'full' ? 'full' : positiveInt(batchValue, 'batch', sink, 'a whole number of at least 1, or `full`')) : 32;
-  const shuffle = props.has('shuffle') ? bool(props.get('shuffle')!.value, 'shuffle', sink) : true;
-  const seedValue = props.get('seed')?.value;
-  const seed = seedValue ? positiveInt(seedValue, 'seed', sink) : undefined;
-  if (!ok || epochs === undefined || batch === undefined || shuffle === undefined || (seedValue && seed === undefined)) return undefined;
+  // The block's own settings are the `train` block's, checked by the same entries.
+  const draft = defaultPlan();
+  const context = { sink, draft, data, model: undefined };
+  for (const name of stepSettings) {
+    const prop = props.get(name);
+    if (prop && !trainSettingByName.get(name)!.check(prop.value, context)) ok = false;
+  }
+  if (!ok) return undefined;
+  const { batch, epochs, shuffle, seed } = draft;
   return { models: [...members.keys()], data: table.name, steps, batch, epochs, shuffle, ...(seed !== undefined ? { seed } : {}), span: decl.span };
 }
