@@ -298,6 +298,7 @@ describe('--watch', () => {
       writeFileSync(join(work, 'watched.nn.tmp'), clean);
       renameSync(join(work, 'watched.nn.tmp'), join(work, 'watched.nn'));
       await watch.waitFor('watched.nn: ok (1 model)', 2);
+      await watch.waitFor('watching 1 file for changes', 3);
       // A file it does not read changes nothing.
       const before = watch.output();
       file('unrelated.nn', messy);
@@ -321,6 +322,13 @@ describe('--watch', () => {
     } finally {
       expect(await watch.interrupt()).toBe(0);
     }
+  });
+
+  it('--watch with `-o -` is a usage error: a watch writes files', () => {
+    file('cw0.nn', clean);
+    const out = nnc('compile', 'cw0.nn', '--watch', '-o', '-');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toMatch(/^error: `--watch` writes files/);
   });
 
   it('nnc compile --watch writes the module again on change, and keeps watching through errors', async () => {
