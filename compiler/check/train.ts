@@ -9,9 +9,6 @@ import type { Property, Span, TrainDecl } from '../syntax/ast.js';
 import { optimizerSettings } from './optimizers.js';
 import { defaultPlan, losses, metrics, trainSettingByName, trainSettings, type PlanDraft } from './train-settings.js';
 
-export { checkOptimizer } from './optimizers.js';
-export { bool, positiveInt } from './setting-values.js';
-
 /** The names a `train` block accepts, read by the language server's completion and hover. */
 export function trainVocabulary(): { losses: string[]; optimizers: Record<string, string[]>; metrics: string[]; settings: readonly string[] } {
   return { losses: Object.keys(losses), optimizers: optimizerSettings(), metrics: Object.keys(metrics), settings: trainSettings.map((s) => s.name) };
