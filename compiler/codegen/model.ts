@@ -29,6 +29,21 @@ function nestedArrayType(rank: number): string {
   return 'number' + '[]'.repeat(rank);
 }
 
+/** What an app may pass for a tensor of this rank: a tensor typed by it, or nested arrays of its depth. */
+function valueType(rank: number): string {
+  return `${tensorType(rank)} | ${nestedArrayType(rank)}`;
+}
+
+/**
+ * The base class of a one-input, one-output model. Its `train`/`evaluate` take tables (and 2-D
+ * samples) only where the input is a table row; other models take samples of their own ranks.
+ */
+function trainableBase(model: ModelIR, rt: RuntimeImports): string {
+  const [input, output] = [model.inputs[0]!, model.outputs[0]!];
+  if (input.shape.length === 2) return rt.use('GeneratedTrainableModel');
+  return `${rt.use('GeneratedTrainableModel')}<${rt.useType('TensorData')}<${valueType(input.shape.length)}, ${valueType(output.shape.length)}>>`;
+}
+
 /** The forward pass's flag is named `training` only where a layer reads it (else tsc's noUnusedParameters objects). */
 function trainingParam(model: ModelIR, scope: FunctionScope<'forward'> | FunctionScope<'forwardAll'>): string {
   return model.nodes.some((n) => n.def.usesTraining) ? scope.local('training') : scope.local('_training');
@@ -62,7 +77,7 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
   w.line();
   if (!single) {
     w.line(`/** Inputs of \`${commentText(model.name)}\`, by name. */`);
-    w.block(`export interface ${className}Inputs {`, () => model.inputs.forEach((i) => w.line(`${i.name}: tf.Tensor | ${nestedArrayType(i.shape.length)}; // ${showShape(i.shape)}`)));
+    w.block(`export interface ${className}Inputs {`, () => model.inputs.forEach((i) => w.line(`${i.name}: ${valueType(i.shape.length)}; // ${showShape(i.shape)}`)));
     w.line();
     // A type alias, not an interface: tf.tidy returns only types with an (implicit) index signature.
     w.line(`/** Outputs of \`${commentText(model.name)}\`, by name. */`);
@@ -74,7 +89,7 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
   w.line(` */`);
   // Saving, loading, freeing, and (one input, one output) train/evaluate come from the runtime's
   // base classes: the class holds only what is particular to this network.
-  w.block(`export class ${className} extends ${rt.use(single ? 'GeneratedTrainableModel' : 'GeneratedModel')} {`, () => {
+  w.block(`export class ${className} extends ${single ? trainableBase(model, rt) : rt.use('GeneratedModel')} {`, () => {
     w.line(`override readonly modelName = ${str(model.name)};`);
     if (single) {
       const input = model.inputs[0]!;
@@ -150,7 +165,7 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
       const predict = modelFunctionScope('predict', model);
       const [t, y] = [predict.local('t'), predict.local('y')];
       w.line(`/** Predicts a batch. \`${commentText(input.name)}\` is ${showShape(input.shape)}: a tensor or nested arrays. The caller disposes the result. */`);
-      w.block(`predict(${input.id}: tf.Tensor | ${nestedArrayType(input.shape.length)}): ${tensorType(output.shape.length)} {`, () => {
+      w.block(`predict(${input.id}: ${valueType(input.shape.length)}): ${tensorType(output.shape.length)} {`, () => {
         w.line(`const ${t} = ${rt.use('toInputTensor')}(${input.id}, ${className}.inputShape, ${str(input.name)});`);
         w.line(`const ${y} = tf.tidy(() => this.forward(${t}, false));`);
         w.line(`return ${rt.use('settlePrediction')}(${y}, [${t}], [${input.id}]) as ${tensorType(output.shape.length)};`);
