@@ -152,7 +152,7 @@ function stepContext(model: TrainableModel, plan: TrainPlan, optimizer: tf.Optim
     optimizer,
     spec: plan.optimizer,
     variables,
-    penalised: weights.filter((w) => w.variable.trainable && !isFrozen(w.name, plan.freeze) && /(^|\/)kernel$/.test(w.name)).map((w) => w.variable),
+    penalised: weights.filter((w) => w.variable.trainable && !isFrozen(w.name, plan.freeze) && w.regularized).map((w) => w.variable),
     ...(plan.l1 !== undefined ? { l1: plan.l1 } : {}),
     ...(plan.l2 !== undefined ? { l2: plan.l2 } : {}),
     lr: learningRateOf(plan.optimizer),

@@ -123,6 +123,8 @@ export interface NamedWeight {
   /** Stable, unique name such as `dense_1/kernel`; used by checkpoints. */
   name: string;
   variable: tf.Variable;
+  /** Whether the plan's `l1`/`l2` penalise it: every kernel, not biases, norms or embedding tables (the layer's entry decides). */
+  regularized: boolean;
 }
 
 /** What the training loop needs of a model. Generated model classes implement it. */

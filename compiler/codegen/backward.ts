@@ -1,9 +1,7 @@
 // The backward pass derived by the compiler, for models with one input and one output whose layers
-// have a rule in backward-rules.ts (every layer of the library, the `step` activation aside: dense, conv1d/2d/3d (dilated
-// too), conv2d_transpose, pooling, upsampling, reshaping, dropout, batch and layer
-// normalisation, embedding, maxout, repeat_vector, positional encodings, recurrent layers,
-// attention, transformer blocks, merges and activation layers; below the first layer with weights,
-// any layer without weights): the compiler knows every layer and shape, so it writes forward and
+// have a backward rule (`LayerDef.backward`, in each layer's file: every layer of the library, the
+// `step` activation aside, whose activation has no `derivative`; below the first layer with
+// weights, any layer without weights): the compiler knows every layer and shape, so it writes forward and
 // backward as straight-line tfjs-core code with no gradient tape. The model may be any graph of
 // them (`let`, residual blocks, `repeat`, shared layers): the pass walks the layers from the output
 // back, keeps one gradient per tensor, and sums what each reader of a tensor sends back (and a
@@ -17,22 +15,18 @@
 // (`derivedBackward: false`); the training step uses it in place of the tape where it applies
 // (runtime/derived-step.ts). tfjs's autodiff stays the oracle (test/derived-backward.test.ts,
 // test/derived-conv.test.ts, test/derived-graph.test.ts).
-import { activationByName, num } from '../layers/activations.js';
-import type { ActivationValue } from '../layers/types.js';
+import { activationByName } from '../layers/activations.js';
+import type { ActivationValue, BackwardEmitter, LayerBackward } from '../layers/types.js';
 import type { LayerNode, ModelIR } from '../ir.js';
-import { backwardRules, gradLocal, passThrough, type BackwardEmitter, type LayerBackward } from './backward-rules.js';
+import { gradLocal } from './backward-rules.js';
 import type { RuntimeImports } from './imports.js';
+import { modelFunctionScope } from './locals.js';
+import type { RuntimeValueName } from './runtime-contract.js';
 import { str, type CodeWriter } from './writer.js';
 
-/** Activations whose derivative the derived pass writes from the activation's output alone. */
-const SUPPORTED = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'leaky_relu', 'elu']);
-/** The output activations `outputGradient` takes; leaky_relu and elu go through 'linear' there. */
-const OUTPUT_ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'softmax']);
-const MAX_POOLS = new Set(['max_pooling1d', 'max_pooling2d', 'max_pooling3d', 'global_max_pooling1d', 'global_max_pooling2d']);
-
-/** The rule that differentiates a node, if any. */
+/** The rule that differentiates a node, if its layer has one. */
 function ruleOf(node: LayerNode): LayerBackward | undefined {
-  return activationByName.has(node.def.name) ? passThrough : backwardRules.get(node.def.name);
+  return node.def.backward;
 }
 
 /** The activation a node applies last: an activation layer's own, or the `activation:` of dense and conv. */
@@ -78,8 +72,9 @@ function layerObstacle(node: LayerNode, plan: GradientPlan): string | null {
   if (own !== null) return own;
   if (rule.inputs === undefined && node.inputs.some((i) => plan.live.has(i.id))) return `layer ${node.id} (${node.def.name}) reads ids computed from weights, which have no gradient`;
   const activation = activationOf(node);
-  if (!SUPPORTED.has(activation.name)) return `activation ${activation.name} of ${node.id}`;
-  if (activation.name === 'softmax' && node !== plan.output) return 'softmax before the output layer';
+  const def = activationByName.get(activation.name);
+  if (def?.derivative === undefined) return `activation ${activation.name} of ${node.id}`;
+  if (def.derivativeOnlyAtOutput && node !== plan.output) return `${activation.name} before the output layer`;
   // With a negative alpha the activation's sign no longer tells where its input was positive.
   if ((activation.alpha ?? 0) < 0) return `activation ${activation.name} of ${node.id} has a negative alpha`;
   return null;
@@ -110,9 +105,8 @@ const pooled = (node: LayerNode) => `dp$${node.local}`;
  */
 function throughActivation(node: LayerNode, da: string, rt: RuntimeImports, output = node.local): string {
   const a = activationOf(node);
-  if (a.name === 'linear') return da;
-  const alpha = a.name === 'leaky_relu' || a.name === 'elu' ? `, ${num(a.alpha!)}` : '';
-  return `${rt.use('activationBackward')}(${str(a.name)}, ${output}, ${da}${alpha})`;
+  // derivedBackwardObstacle has checked that every live node's activation has a derivative.
+  return activationByName.get(a.name)!.derivative!(output, da, a.alpha, (name) => rt.use(name as RuntimeValueName));
 }
 
 /** One layer's share of the gradient of a tensor it reads. */
@@ -138,7 +132,7 @@ function emitDelta(model: ModelIR, node: LayerNode, contributions: readonly Cont
     return { d: delta(node), pooled: dp };
   };
   const only = contributions.length === 1 ? contributions[0]! : undefined;
-  if (only !== undefined && MAX_POOLS.has(only.consumer.def.name)) {
+  if (only !== undefined && ruleOf(only.consumer)?.routesMaximum) {
     // A max pooling passes each window's gradient to the window's maximum, where the activation
     // below has the value the pooling output holds: so its derivative is taken at the pooled size,
     // then routed, and a bias gradient (a sum over every position) is the sum of that smaller
@@ -175,28 +169,35 @@ export function emitBackward(
   const input = model.inputs[0]!;
   const plan = gradientPlan(model);
   const last = plan.output!;
-  const e: BackwardEmitter = { w, rt, weight: (node, name) => `p.${ownerOf(model, node).local}.${name}`, inputNeeded: (node) => node.inputs.some((i) => plan.live.has(i.id)) };
+  // Every local the function writes itself comes from its scope (codegen/locals.ts), where the
+  // model's values already yield to them; the rules' own locals contain `$`, which no .nn name can.
+  const scope = modelFunctionScope('lossAndGradients', model);
+  const [p, yTrue, loss, out] = [scope.local('p'), scope.local('yTrue'), scope.local('loss'), scope.local('out')];
+  const e: BackwardEmitter = { w, rt, weight: (node, name) => `${p}.${ownerOf(model, node).local}.${name}`, inputNeeded: (node) => node.inputs.some((i) => plan.live.has(i.id)) };
   w.line();
   w.line(`/**`);
   w.line(` * The loss, the prediction (as \`forward(x, true)\`) and the gradient of every trainable weight`);
   w.line(` * (keyed by its name in \`weights()\`), by the backward pass nnc derived: straight-line code, no`);
   w.line(` * gradient tape. Call it inside \`tf.tidy\`.`);
   w.line(` */`);
-  w.block(`lossAndGradients(${input.id}: tf.Tensor, yTrue: tf.Tensor, loss: ${rt.useType('LossName')} | ${rt.useType('CustomLoss')}): { loss: tf.Scalar; prediction: tf.Tensor; gradients: Record<string, tf.Tensor> } {`, () => {
+  w.block(`lossAndGradients(${input.id}: tf.Tensor, ${yTrue}: tf.Tensor, ${loss}: ${rt.useType('LossName')} | ${rt.useType('CustomLoss')}): { loss: tf.Scalar; prediction: tf.Tensor; gradients: Record<string, tf.Tensor> } {`, () => {
     emitForwardBody((node) => ruleOf(node)?.forward?.(node, e));
     const output = activationOf(last);
-    const folded = OUTPUT_ACTIVATIONS.has(output.name);
-    w.line(`const out = ${rt.use('outputGradient')}(loss, yTrue, ${last.local}, ${str(folded ? output.name : 'linear')});`);
+    const folded = activationByName.get(output.name)?.outputGradient === true;
+    w.line(`// The loss and its gradient at the output layer's pre-activation${folded && output.name !== 'linear' ? ` (its ${output.name} folded in)` : ''}.`);
+    w.line(`const ${out} = ${rt.use('outputGradient')}(${loss}, ${yTrue}, ${last.local}, ${str(folded ? output.name : 'linear')});`);
     // Each weight's gradient locals (several for a shared layer), by its name in weights().
     const byWeight = new Map<string, string[]>();
     const contributions = new Map<string, Contribution[]>();
     for (const node of [...model.nodes].reverse()) {
       if (!plan.live.has(node.local)) continue;
+      // Each layer's block is labelled as the forward pass labels its line.
+      w.line(`// ${w.origin(node.span) || node.id}: backward${node.sharedWith ? ` (the weights of ${node.sharedWith})` : ''}`);
       let d: string;
       let dp: string | null = null;
       if (node === last) {
         d = delta(last);
-        w.line(`const ${d} = ${folded ? 'out.dz' : throughActivation(last, 'out.dz', rt)};`);
+        w.line(`const ${d} = ${folded ? `${out}.dz` : throughActivation(last, `${out}.dz`, rt)};`);
       } else ({ d, pooled: dp } = emitDelta(model, node, contributions.get(node.local) ?? [], e));
       const rule = ruleOf(node)!;
       const owner = ownerOf(model, node);
@@ -222,11 +223,11 @@ export function emitBackward(
     const entries = model.nodes.filter((n) => !n.sharedWith).flatMap((n) =>
       n.weights.filter((wt) => wt.trainable).map((wt) => {
         const locals = [...(byWeight.get(`${n.id}/${wt.name}`) ?? [])].reverse();
-        const value = locals.length === 0 ? `tf.zerosLike(p.${n.local}.${wt.name})` : locals.length === 1 ? locals[0]! : locals.length === 2 ? `tf.add(${locals[0]}, ${locals[1]})` : `tf.addN([${locals.join(', ')}])`;
+        const value = locals.length === 0 ? `tf.zerosLike(${p}.${n.local}.${wt.name})` : locals.length === 1 ? locals[0]! : locals.length === 2 ? `tf.add(${locals[0]}, ${locals[1]})` : `tf.addN([${locals.join(', ')}])`;
         return `${str(`${n.id}/${wt.name}`)}: ${value}`;
       }),
     );
-    w.line(`return { loss: out.loss, prediction: ${last.local}, gradients: ${entries.length > 0 ? `{ ${entries.join(', ')} }` : '{}'} };`);
+    w.line(`return { loss: ${out}.loss, prediction: ${last.local}, gradients: ${entries.length > 0 ? `{ ${entries.join(', ')} }` : '{}'} };`);
   });
   return true;
 }

@@ -192,7 +192,7 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
     w.line();
     w.line(`/** Every weight with its stable name, in a fixed order. */`);
     w.block(`override weights(): ${rt.useType('NamedWeight')}[] {`, () => {
-      const all = owners.flatMap((n) => n.weights.map((wt) => `{ name: ${str(`${n.id}/${wt.name}`)}, variable: this.params.${n.local}.${wt.name} }`));
+      const all = owners.flatMap((n) => n.weights.map((wt) => `{ name: ${str(`${n.id}/${wt.name}`)}, variable: this.params.${n.local}.${wt.name}, regularized: ${wt.regularized} }`));
       if (all.length === 0) w.line('return [];');
       else w.block('return [', () => all.forEach((entry) => w.line(`${entry},`)), '];');
     });

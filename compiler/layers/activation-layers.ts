@@ -1,5 +1,7 @@
 // Every activation is also a layer of its own: `relu()`, `leaky_relu(alpha: 0.1)`.
+import { passThrough } from '../codegen/backward-rules.js';
 import { activations, type ActivationDef } from './activations.js';
+import { elementwise, exampleSize } from './flops.js';
 import type { LayerDef, ParamSpec } from './types.js';
 
 function activationLayer(a: ActivationDef): LayerDef {
@@ -13,6 +15,11 @@ function activationLayer(a: ActivationDef): LayerDef {
     outputShape: (ctx) => ctx.input,
     weights: () => [],
     emit: (ctx) => a.emit(ctx.input, ctx.args['alpha'] as number | undefined, ctx.runtime),
+    // backward.ts applies the activation's derivative (it has none: the model keeps the tape), so
+    // the gradient is already at the layer's input.
+    backward: passThrough,
+    // One op per value.
+    flops: (ctx) => elementwise(exampleSize(ctx.output)),
   };
 }
 

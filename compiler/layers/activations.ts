@@ -1,7 +1,13 @@
 // Activation functions: each is usable as a layer (`relu()`) and as a layer's `activation:`
 // argument. One entry per activation, with how to emit it alone and, where tfjs can, fused into
-// the preceding matMul.
+// the preceding matMul, and its derivative for the derived backward pass.
 import type { ActivationValue } from './types.js';
+
+/** `rt.activationBackward(name, a, da[, alpha])`: the runtime's derivative of the activations it knows. */
+const runtimeDerivative =
+  (name: string, withAlpha = false) =>
+  (a: string, da: string, alpha: number | undefined, runtime: (name: string) => string): string =>
+    `${runtime('activationBackward')}(${JSON.stringify(name)}, ${a}, ${da}${withAlpha ? `, ${num(alpha!)}` : ''})`;
 
 export interface ActivationDef {
   name: string;
@@ -13,6 +19,20 @@ export interface ActivationDef {
   emit(x: string, alpha: number | undefined, runtime: (name: string) => string): string;
   /** The `activation` option of `tf.fused.matMul`, when it computes exactly this activation. */
   fused?(alpha: number | undefined): { activation: string; leakyreluAlpha?: number } | undefined;
+  /**
+   * dL/dz from dL/da (the expression `da`), written from the activation's output `a` alone (with
+   * `alpha` defaulted), for the derived backward pass; absent where there is none (`step`: a model
+   * through it trains with the tape).
+   */
+  derivative?(a: string, da: string, alpha: number | undefined, runtime: (name: string) => string): string;
+  /**
+   * The runtime's `outputGradient` takes it as the output layer's activation (folding softmax and
+   * sigmoid into their cross-entropies); others reach the output through its `linear` and their
+   * own derivative.
+   */
+  outputGradient?: boolean;
+  /** Its derivative is used only at the output layer; before it, a model keeps the tape. */
+  derivativeOnlyAtOutput?: boolean;
 }
 
 export const activations: readonly ActivationDef[] = [
@@ -22,6 +42,8 @@ export const activations: readonly ActivationDef[] = [
     doc: 'The identity: f(x) = x.',
     emit: (x) => x,
     fused: () => ({ activation: 'linear' }),
+    derivative: (_a, da) => da,
+    outputGradient: true,
   },
   {
     name: 'sigmoid',
@@ -29,12 +51,16 @@ export const activations: readonly ActivationDef[] = [
     doc: 'The logistic function 1 / (1 + e^-x): squashes to (0, 1); the output of binary classifiers.',
     emit: (x) => `tf.sigmoid(${x})`,
     fused: () => ({ activation: 'sigmoid' }),
+    derivative: runtimeDerivative('sigmoid'),
+    outputGradient: true,
   },
   {
     name: 'tanh',
     kerasClass: 'Activation',
     doc: 'The hyperbolic tangent: squashes to (-1, 1).',
     emit: (x) => `tf.tanh(${x})`,
+    derivative: runtimeDerivative('tanh'),
+    outputGradient: true,
   },
   {
     name: 'relu',
@@ -42,6 +68,8 @@ export const activations: readonly ActivationDef[] = [
     doc: 'Rectified linear unit max(0, x).',
     emit: (x) => `tf.relu(${x})`,
     fused: () => ({ activation: 'relu' }),
+    derivative: runtimeDerivative('relu'),
+    outputGradient: true,
   },
   {
     name: 'leaky_relu',
@@ -50,6 +78,7 @@ export const activations: readonly ActivationDef[] = [
     alpha: 0.2,
     emit: (x, alpha) => `tf.leakyRelu(${x}, ${num(alpha ?? 0.2)})`,
     fused: (alpha) => ({ activation: 'leakyrelu', leakyreluAlpha: alpha ?? 0.2 }),
+    derivative: runtimeDerivative('leaky_relu', true),
   },
   {
     name: 'elu',
@@ -58,12 +87,16 @@ export const activations: readonly ActivationDef[] = [
     alpha: 1,
     emit: (x, alpha, runtime) => ((alpha ?? 1) === 1 ? `tf.elu(${x})` : `${runtime('elu')}(${x}, ${num(alpha!)})`),
     fused: (alpha) => ((alpha ?? 1) === 1 ? { activation: 'elu' } : undefined),
+    derivative: runtimeDerivative('elu', true),
   },
   {
     name: 'softmax',
     kerasClass: 'Softmax',
     doc: 'Exponentiates and normalises the last axis to probabilities that sum to 1: the output of multi-class classifiers.',
     emit: (x) => `tf.softmax(${x})`,
+    derivative: runtimeDerivative('softmax'),
+    outputGradient: true,
+    derivativeOnlyAtOutput: true,
   },
   {
     name: 'step',

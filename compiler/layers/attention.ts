@@ -3,7 +3,78 @@
 // tfjs has no attention layer: the computation is lowered to tfjs-core ops in runtime/attention.ts.
 import { knownSize, showDim, showShape } from '../shapes/dim.js';
 import { num } from './activations.js';
-import type { EmitContext, LayerDef, ParamSpec, ShapeContext, WeightSpec } from './types.js';
+import { backLocal, backwardByFields, single, tracedCall } from '../codegen/backward-rules.js';
+import { elementwise, exampleSize, products, times } from './flops.js';
+import type { EmitContext, FlopsContext, LayerBackward, LayerDef, ParamSpec, ShapeContext, WeightSpec } from './types.js';
+
+/** The runtime's trace fields of attention's gradients, and the weights they belong to. */
+const ATTENTION_FIELDS: readonly [string, string][] = [
+  ['queryKernel', 'query_kernel'],
+  ['keyKernel', 'key_kernel'],
+  ['valueKernel', 'value_kernel'],
+  ['outputKernel', 'output_kernel'],
+  ['queryBias', 'query_bias'],
+  ['keyBias', 'key_bias'],
+  ['valueBias', 'value_bias'],
+  ['outputBias', 'output_bias'],
+];
+
+const TRANSFORMER_FIELDS: readonly [string, string][] = [
+  ...ATTENTION_FIELDS,
+  ['norm1Gamma', 'norm1_gamma'],
+  ['norm1Beta', 'norm1_beta'],
+  ['ffnKernel1', 'ffn_kernel1'],
+  ['ffnBias1', 'ffn_bias1'],
+  ['ffnKernel2', 'ffn_kernel2'],
+  ['ffnBias2', 'ffn_bias2'],
+  ['norm2Gamma', 'norm2_gamma'],
+  ['norm2Beta', 'norm2_beta'],
+];
+
+/**
+ * multi_head_attention (self) and cross_attention: the layer's own emitted call with the runtime's
+ * `…ForwardTrace` in place of the plain function (the same ops, keeping the projections and the
+ * attention weights), and `rt.multiHeadAttentionBackward`.
+ */
+function attentionBackward(self: boolean): LayerBackward {
+  const traced: Record<string, string> = { multiHeadSelfAttention: 'multiHeadSelfAttentionForwardTrace', multiHeadAttention: 'multiHeadAttentionForwardTrace' };
+  return {
+    forward: (node, e) => tracedCall(node, e, (name) => traced[name] ?? name, 'training'),
+    weights: (node, d, e, specs) => backwardByFields(node, d, e, specs, 'multiHeadAttentionBackward', ATTENTION_FIELDS),
+    inputs: (node, _d, _e, needed) =>
+      self ? [needed[0] ? `tf.add(${backLocal(node)}.dQuery!, ${backLocal(node)}.dMemory!)` : null] : [needed[0] ? `${backLocal(node)}.dQuery!` : null, needed[1] ? `${backLocal(node)}.dMemory!` : null],
+  };
+}
+
+/**
+ * transformer_encoder and transformer_decoder: the layer's own emitted call with
+ * `rt.transformerBlockForwardTrace` in place of `rt.transformerBlock` (the same ops and dropout
+ * draws, in training, keeping attention's trace, the masks, the layer norms' statistics and the
+ * FFN's hidden layer), and `rt.transformerBlockBackward`.
+ */
+const transformerBackward: LayerBackward = {
+  // lossAndGradients is a training step: dropout is on.
+  forward: (node, e) => tracedCall(node, e, (name) => (name === 'transformerBlock' ? 'transformerBlockForwardTrace' : name), 'true'),
+  weights: (node, d, e, specs) => backwardByFields(node, d, e, specs, 'transformerBlockBackward', TRANSFORMER_FIELDS),
+  inputs: single((node) => `${backLocal(node)}.dx!`),
+};
+
+/**
+ * Attention's multiply-adds, `hk` = heads·key_dim: the query projection (tq·dq·hk), the key and
+ * value projections (2·tk·dk·hk), the scores and the weighted values (2·tq·tk·hk), the output
+ * projection (tq·hk·dq). A causal mask hides scores but they are computed all the same.
+ */
+function attentionMultiplyAdds(tq: number | undefined, dq: number | undefined, tk: number | undefined, dk: number | undefined, hk: number | undefined): number | undefined {
+  const [q, kv, scores, out] = [times(tq, dq, hk), times(2, tk, dk, hk), times(2, tq, tk, hk), times(tq, hk, dq)];
+  return q === undefined || kv === undefined || scores === undefined || out === undefined ? undefined : q + kv + scores + out;
+}
+
+/** heads·key_dim of an attention layer (key_dim defaults to d / heads). */
+function headWidth(ctx: FlopsContext, d: number | undefined): number | undefined {
+  const heads = ctx.args['heads'] as number;
+  const given = ctx.args['key_dim'] as number | undefined;
+  return given !== undefined ? heads * given : d;
+}
 
 /** The model width d of a [batch, steps, d] input, or undefined after reporting. */
 function modelWidth(ctx: ShapeContext, layer: string): number | undefined {
@@ -51,8 +122,11 @@ function nearest(candidates: number[], target: number): number {
   return candidates.reduce((best, c) => (Math.abs(c - target) < Math.abs(best - target) ? c : best));
 }
 
+/** A projection kernel (regularised) or a bias (not). */
+const projection = (name: string, shape: number[], init: WeightSpec['init'] = 'glorot_uniform'): WeightSpec => ({ name, shape, init, trainable: true, regularized: init === 'glorot_uniform' });
+
 function attentionWeights(d: number, heads: number, k: number, useBias: boolean): WeightSpec[] {
-  const w = (name: string, shape: number[], init: WeightSpec['init'] = 'glorot_uniform'): WeightSpec => ({ name, shape, init, trainable: true });
+  const w = projection;
   const specs: WeightSpec[] = [];
   for (const p of ['query', 'key', 'value']) {
     specs.push(w(`${p}_kernel`, [d, heads, k]));
@@ -97,11 +171,16 @@ export const multiHeadAttention: LayerDef = {
     const k = (ctx.args['key_dim'] as number | undefined) ?? d / heads;
     return `${ctx.runtime('multiHeadSelfAttention')}(${ctx.input}, { ${attentionObject(ctx, ctx.args['use_bias'] !== false).join(', ')} }, { heads: ${heads}, keyDim: ${k}, causal: ${ctx.args['causal'] === true} })`;
   },
+  backward: attentionBackward(true),
+  flops(ctx) {
+    const [t, d] = [knownSize(ctx.input[1]), knownSize(ctx.input[2])];
+    return products(attentionMultiplyAdds(t, d, t, d, headWidth(ctx, d)));
+  },
 };
 
 /** Keras' MultiHeadAttention weights when queries (width dq) and keys/values (width dk) differ. */
 function crossAttentionWeights(dq: number, dk: number, heads: number, k: number, useBias: boolean): WeightSpec[] {
-  const w = (name: string, shape: number[], init: WeightSpec['init'] = 'glorot_uniform'): WeightSpec => ({ name, shape, init, trainable: true });
+  const w = projection;
   const specs: WeightSpec[] = [];
   for (const [p, width] of [['query', dq], ['key', dk], ['value', dk]] as const) {
     specs.push(w(`${p}_kernel`, [width, heads, k]));
@@ -156,6 +235,12 @@ export const crossAttention: LayerDef = {
     const k = (ctx.args['key_dim'] as number | undefined) ?? d / heads;
     return `${ctx.runtime('multiHeadAttention')}(${ctx.inputs[0]}, ${ctx.inputs[1]}, { ${attentionObject(ctx, ctx.args['use_bias'] !== false).join(', ')} }, { heads: ${heads}, keyDim: ${k}, causal: ${ctx.args['causal'] === true} })`;
   },
+  backward: attentionBackward(false),
+  flops(ctx) {
+    const memory = ctx.inputs[1] ?? [];
+    const dq = knownSize(ctx.input[2]);
+    return products(attentionMultiplyAdds(knownSize(ctx.input[1]), dq, knownSize(memory[1]), knownSize(memory[2]), headWidth(ctx, dq)));
+  },
 };
 
 export const positionalEncoding: LayerDef = {
@@ -178,7 +263,7 @@ export const positionalEncoding: LayerDef = {
         return undefined;
       }
       if (max !== undefined && n !== undefined && n > max) {
-        ctx.error('NN3102', `the input has ${n} steps, more than \`max_length: ${max}\``, { expected: `at most ${max} steps`, found: showShape(ctx.input), help: `raise \`max_length\` to ${n}`, at: 'max_length' });
+        ctx.error('NN3102', `the input has ${n} steps, more than \`max_length: ${max}\``, { expected: `at most ${max} steps`, found: showShape(ctx.input), help: `raise \`max_length\` to ${n}`, at: 'max_length', fixes: ctx.argSpans?.['max_length'] ? [{ title: `Change to \`max_length: ${n}\``, edits: [{ span: ctx.argSpans['max_length'], newText: `max_length: ${n}` }] }] : [] });
         return undefined;
       }
     }
@@ -187,10 +272,18 @@ export const positionalEncoding: LayerDef = {
   weights(ctx) {
     if (ctx.args['mode'] !== 'learned') return [];
     const max = (ctx.args['max_length'] as number | undefined) ?? knownSize(ctx.input[1]) ?? 0;
-    return [{ name: 'embeddings', shape: [max, knownSize(ctx.input[2]) ?? 0], init: 'glorot_uniform', trainable: true }];
+    // An embedding table, not a kernel: not regularised (as `embedding`).
+    return [{ name: 'embeddings', shape: [max, knownSize(ctx.input[2]) ?? 0], init: 'glorot_uniform', trainable: true, regularized: false }];
   },
   emit: (ctx) =>
     ctx.args['mode'] === 'learned' ? `${ctx.runtime('addLearnedPositions')}(${ctx.input}, ${ctx.weight('embeddings')})` : `${ctx.runtime('addSinusoidalPositions')}(${ctx.input})`,
+  // The gradient passes through the add; a learned table's rows get the gradient summed over the batch.
+  backward: {
+    weights: (node, d, e, specs) => ({ embeddings: `${e.rt.use('learnedPositionsGradient')}(${d}, ${specs.find((s) => s.name === 'embeddings')?.shape[0] ?? 0})` }),
+    inputs: single((_node, d) => d),
+  },
+  // One add per value.
+  flops: (ctx) => elementwise(exampleSize(ctx.output)),
 };
 
 function transformerLayer(kind: 'encoder' | 'decoder'): LayerDef {
@@ -218,7 +311,7 @@ function transformerLayer(kind: 'encoder' | 'decoder'): LayerDef {
       const d = knownSize(ctx.input[2]) ?? 0;
       const heads = ctx.args['heads'] as number;
       const ff = ctx.args['ff_dim'] as number;
-      const w = (n: string, shape: number[], init: WeightSpec['init']): WeightSpec => ({ name: n, shape, init, trainable: true });
+      const w = projection;
       return [
         ...attentionWeights(d, heads, d / heads, true),
         w('norm1_gamma', [d], 'ones'),
@@ -243,6 +336,15 @@ function transformerLayer(kind: 'encoder' | 'decoder'): LayerDef {
       ];
       const options = `{ heads: ${heads}, keyDim: ${d / heads}, causal: ${kind === 'decoder'}, dropout: ${num(ctx.args['dropout'] as number)}, epsilon: ${num(ctx.args['epsilon'] as number)} }`;
       return `${ctx.runtime('transformerBlock')}(${ctx.input}, { ${fields.join(', ')} }, ${options}, ${ctx.training ?? 'false'})`;
+    },
+    backward: transformerBackward,
+    // Self-attention (heads·key_dim = d) and the feed-forward network's two products (2·t·d·ff_dim);
+    // the layer norms, residual adds and relu ride on them, uncounted.
+    flops(ctx) {
+      const [t, d] = [knownSize(ctx.input[1]), knownSize(ctx.input[2])];
+      const attention = attentionMultiplyAdds(t, d, t, d, d);
+      const ffn = times(2, t, d, ctx.args['ff_dim'] as number);
+      return products(attention === undefined || ffn === undefined ? undefined : attention + ffn);
     },
   };
 }

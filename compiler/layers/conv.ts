@@ -3,7 +3,11 @@
 import { addDims, constDim, knownSize, mulDims, showDim, type Dim } from '../shapes/dim.js';
 import { biasAndActivation, fusedActivation, numberList, paddingParam, requireKnown, requireRank, tuple, tupleOf, windowedAxes, type Padding } from './spatial.js';
 import { emitActivation, num } from './activations.js';
-import type { ActivationValue, LayerDef, ParamSpec, ShapeContext, TensorValue, WeightSpec } from './types.js';
+import { dilatedLocal, single } from '../codegen/backward-rules.js';
+import { str } from '../codegen/writer.js';
+import type { LayerNode } from '../ir.js';
+import { exampleSize, products, times } from './flops.js';
+import type { ActivationValue, FlopsContext, LayerBackward, LayerDef, ParamSpec, ShapeContext, TensorValue, WeightSpec } from './types.js';
 
 const axisNames = ['', 'steps', 'h, w', 'd, h, w'];
 
@@ -58,9 +62,60 @@ function convWeights(kernelShape: number[], filters: number, ctx: ShapeContext):
   // One input channel and one filter: the kernel may be written as the plain window, as the decks draw it.
   const window = kernelShape.slice(0, -2);
   const plain = kernelShape.at(-1) === 1 && kernelShape.at(-2) === 1 ? { alsoAccepts: window } : {};
-  const specs: WeightSpec[] = [{ name: 'kernel', shape: kernelShape, init: 'glorot_uniform', trainable: true, ...plain, ...(kernel ? { values: kernel.values } : {}) }];
-  if (ctx.args['use_bias'] !== false) specs.push({ name: 'bias', shape: [filters], init: 'zeros', trainable: true, ...(bias ? { values: bias.values } : {}) });
+  const specs: WeightSpec[] = [{ name: 'kernel', shape: kernelShape, init: 'glorot_uniform', trainable: true, regularized: true, ...plain, ...(kernel ? { values: kernel.values } : {}) }];
+  if (ctx.args['use_bias'] !== false) specs.push({ name: 'bias', shape: [filters], init: 'zeros', trainable: true, regularized: false, ...(bias ? { values: bias.values } : {}) });
   return specs;
+}
+
+/** The strides (one number for conv1d) and padding of a conv node, as emitted arguments. */
+function convArgs(node: LayerNode, n: number): { stride: string; pad: string } {
+  const strides = tupleOf(node.args, 'strides', n);
+  return { stride: n === 1 ? String(strides[0]) : numberList(strides), pad: str(node.args['padding'] as string) };
+}
+
+/**
+ * One kernel call per gradient (runtime/kernels/derived-backward.ts), or for a dilated convolution
+ * both from one call (runtime/dilated-conv.ts: tfjs has none for dilation > 1).
+ */
+function convBackward(n: 1 | 2 | 3, transposed = false): LayerBackward {
+  const dilations = (node: LayerNode) => (transposed ? [] : tupleOf(node.args, 'dilation_rate', n));
+  const dilated = (node: LayerNode) => dilations(node).some((r) => r > 1);
+  return {
+    appliesActivation: true,
+    weights(node, d, e, specs, pooled) {
+      const { stride, pad } = convArgs(node, n);
+      const kernel = specs.find((s) => s.name === 'kernel')!;
+      // The bias gradient sums over every axis but the channels': of dL/dz, or of the smaller
+      // gradient a max pooling above routes from (see backward.ts).
+      const bias = pooled === null ? `tf.sum(${d}, ${numberList(Array.from({ length: n + 1 }, (_, i) => i))})` : `${e.rt.use('sumToChannels')}(${pooled})`;
+      if (dilated(node)) {
+        const rates = n === 1 ? String(dilations(node)[0]) : numberList(dilations(node));
+        const input = e.inputNeeded(node) ? '' : ', false';
+        e.w.line(`const ${dilatedLocal(node)} = ${e.rt.use(`dilatedConv${n}dGradients`)}(${node.input.id}, ${d}, ${e.weight(node, 'kernel')}, ${pad}, ${rates}${input});`);
+        return { kernel: `${dilatedLocal(node)}.dFilter`, bias };
+      }
+      const op = transposed ? 'conv2dTransposeKernelGradient' : (`conv${n}dKernelGradient` as const);
+      return { kernel: `${e.rt.use(op)}(${node.input.id}, ${d}, ${numberList(kernel.shape)}, ${stride}, ${pad})`, bias };
+    },
+    inputs: single((node, d, e) => {
+      const { stride, pad } = convArgs(node, n);
+      if (dilated(node)) return `${dilatedLocal(node)}.dx!`;
+      if (transposed) return `${e.rt.use('conv2dTransposeInputGradient')}(${d}, ${e.weight(node, 'kernel')}, ${stride}, ${pad})`;
+      return `${e.rt.use(`conv${n}dInputGradient`)}(${node.input.id}, ${d}, ${e.weight(node, 'kernel')}, ${stride}, ${pad})`;
+    }),
+  };
+}
+
+/**
+ * The kernel's multiply-adds (window·in·filters) at every position it is applied: each output
+ * position of a convolution (dilation spaces the taps but adds none), each input position of a
+ * transposed one (it scatters every input cell through the whole kernel).
+ */
+function convFlops(ctx: FlopsContext, transposed: boolean) {
+  const kernel = ctx.weights.find((w) => w.name === 'kernel');
+  const taps = kernel?.shape.reduce((a, b) => a * b, 1);
+  const at = transposed ? ctx.input : ctx.output;
+  return products(times(taps, exampleSize(at.slice(0, -1))));
 }
 
 function convLayer(n: 1 | 2 | 3): LayerDef {
@@ -104,6 +159,8 @@ function convLayer(n: 1 | 2 | 3): LayerDef {
           : `tf.conv3d(${ctx.input} as tf.Tensor5D, ${ctx.weight('kernel')} as tf.Tensor5D, ${numberList(s)} as [number, number, number], ${pad}, 'NDHWC', ${numberList(d)} as [number, number, number])`;
       return biasAndActivation(ctx, raw, useBias);
     },
+    backward: convBackward(n),
+    flops: (ctx) => convFlops(ctx, false),
   };
 }
 
@@ -148,4 +205,6 @@ export const conv2dTranspose: LayerDef = {
     const raw = `tf.conv2dTranspose(${ctx.input} as tf.Tensor4D, ${ctx.weight('kernel')} as tf.Tensor4D, [${ctx.input}.shape[0]!, ${axis(0)}, ${axis(1)}, ${filters}], ${numberList(s)} as [number, number], '${padding}')`;
     return biasAndActivation(ctx, raw, ctx.args['use_bias'] !== false);
   },
+  backward: convBackward(2, true),
+  flops: (ctx) => convFlops(ctx, true),
 };

@@ -1,6 +1,28 @@
 import { activationByName, emitActivation, num } from './activations.js';
-import { constDim, knownSize, showShape } from '../shapes/dim.js';
-import type { ActivationValue, LayerDef, TensorValue, WeightSpec } from './types.js';
+import { constDim, knownSize, showShape, type Dim } from '../shapes/dim.js';
+import { single } from '../codegen/backward-rules.js';
+import type { LayerNode } from '../ir.js';
+import { positions, products, times } from './flops.js';
+import type { ActivationValue, LayerBackward, LayerDef, TensorValue, WeightSpec } from './types.js';
+import type { Span } from '../syntax/ast.js';
+
+const lastSize = (shape: readonly Dim[]) => knownSize(shape[shape.length - 1]) ?? 0;
+
+/** x·W over the last axis: dW = xᵀ·dz and dx = dz·Wᵀ (sequences as one 2-D matmul over every step, as the forward pass). */
+const denseBackward: LayerBackward = {
+  appliesActivation: true,
+  weights(node: LayerNode, d, e, _specs, pooled) {
+    const x = node.input.id;
+    if (node.input.shape.length === 2) return { kernel: `tf.matMul(tf.transpose(${x}), ${d})`, bias: `tf.sum(${d}, 0)` };
+    const d2 = `tf.reshape(${d}, [-1, ${lastSize(node.shape)}])`;
+    return { kernel: `tf.matMul(tf.transpose(tf.reshape(${x}, [-1, ${lastSize(node.input.shape)}])), ${d2})`, bias: `${e.rt.use('sumToChannels')}(${pooled ?? d})` };
+  },
+  inputs: single((node, d, e) => {
+    const kernel = e.weight(node, 'kernel');
+    if (node.input.shape.length === 2) return `tf.matMul(${d}, tf.transpose(${kernel}))`;
+    return `tf.reshape(tf.matMul(tf.reshape(${d}, [-1, ${lastSize(node.shape)}]), tf.transpose(${kernel})), ${node.input.id}.shape)`;
+  }),
+};
 
 /** A fully connected layer: y = activation(x · kernel + bias) over the last axis. */
 export const dense: LayerDef = {
@@ -50,6 +72,10 @@ export const dense: LayerDef = {
         found: showShape(input),
         help: `remove \`in: ${declaredIn}\` (it is inferred), or change it to ${last.value}`,
         at: 'in',
+        fixes: ctx.argSpans?.['in'] ? [
+          { title: `Remove \`in: ${declaredIn}\` (it is inferred)`, edits: [{ span: argumentWithSeparator(ctx.argSpans, 'in'), newText: '' }] },
+          { title: `Change to \`in: ${last.value}\``, edits: [{ span: ctx.argSpans['in'], newText: `in: ${last.value}` }] },
+        ] : [],
       });
       return undefined;
     }
@@ -68,8 +94,8 @@ export const dense: LayerDef = {
     const units = knownSize(output[output.length - 1]) ?? 0;
     const kernel = ctx.args['kernel'] as TensorValue | undefined;
     const bias = ctx.args['bias'] as TensorValue | undefined;
-    const specs: WeightSpec[] = [{ name: 'kernel', shape: [inSize, units], init: 'glorot_uniform', trainable: true, ...(kernel ? { values: kernel.values } : {}) }];
-    if (ctx.args['use_bias'] !== false) specs.push({ name: 'bias', shape: [units], init: 'zeros', trainable: true, ...(bias ? { values: bias.values } : {}) });
+    const specs: WeightSpec[] = [{ name: 'kernel', shape: [inSize, units], init: 'glorot_uniform', trainable: true, regularized: true, ...(kernel ? { values: kernel.values } : {}) }];
+    if (ctx.args['use_bias'] !== false) specs.push({ name: 'bias', shape: [units], init: 'zeros', trainable: true, regularized: false, ...(bias ? { values: bias.values } : {}) });
     return specs;
   },
 
@@ -89,7 +115,22 @@ export const dense: LayerDef = {
     }
     let out = `tf.fused.matMul({ ${options.join(', ')} })`;
     if (!fusedAct) out = emitActivation(activation, out, ctx.runtime);
-    if (rank !== 2) out = `tf.reshape(${out}, [...${ctx.input}.shape.slice(0, -1), ${knownSize(ctx.outputShape[rank - 1])}])`;
+    // The leading sizes one by one, not spread: a tuple as long as the rank, as a rank-typed local needs.
+    const leading = Array.from({ length: rank - 1 }, (_, i) => `${ctx.input}.shape[${i}]!`);
+    if (rank !== 2) out = `tf.reshape(${out}, [${leading.join(', ')}, ${knownSize(ctx.outputShape[rank - 1])}])`;
     return out;
   },
+  backward: denseBackward,
+  // in·units multiply-adds at every position (each step of a sequence).
+  flops: (ctx) => products(times(positions(ctx.input), knownSize(ctx.input[ctx.input.length - 1]), knownSize(ctx.output[ctx.output.length - 1]))),
 };
+
+/** An argument's span widened over the comma that joins it to its neighbour, so that deleting it leaves a tidy call. */
+function argumentWithSeparator(spans: Readonly<Record<string, Span>>, name: string): Span {
+  const own = spans[name]!;
+  const others = Object.values(spans).filter((s) => s !== own);
+  const before = Math.max(-1, ...others.filter((s) => s.end <= own.start).map((s) => s.end));
+  if (before >= 0) return { start: before, end: own.end };
+  const after = Math.min(Infinity, ...others.filter((s) => s.start >= own.end).map((s) => s.start));
+  return after < Infinity ? { start: own.start, end: after } : own;
+}

@@ -1,6 +1,7 @@
 // Integer inputs (token ids, bases, classes) to vectors: a learned embedding table, or a fixed
 // one-hot code. Ids arrive as numbers and are cast to int32.
 import { constDim, showShape } from '../shapes/dim.js';
+import { noFlops } from './flops.js';
 import type { LayerDef } from './types.js';
 
 export const embedding: LayerDef = {
@@ -18,13 +19,18 @@ export const embedding: LayerDef = {
     }
     return [...ctx.input, constDim(ctx.args['output_dim'] as number)];
   },
-  weights: (ctx) => [{ name: 'embeddings', shape: [ctx.args['input_dim'] as number, ctx.args['output_dim'] as number], init: 'random_uniform', trainable: true }],
+  // Not regularised: Keras' kernel_regularizer does not reach an embedding table (that is its embeddings_regularizer).
+  weights: (ctx) => [{ name: 'embeddings', shape: [ctx.args['input_dim'] as number, ctx.args['output_dim'] as number], init: 'random_uniform', trainable: true, regularized: false }],
   emit(ctx) {
     // A gather: its gradient (UnsortedSegmentSum) is one of the kernels nnc adds to wasm. An id
     // outside [0, input_dim) stops with tfjs's "index value … is not in [0, …]" rather than
     // reading a zero vector.
     return `tf.gather(${ctx.weight('embeddings')}, tf.cast(${ctx.input}, 'int32'))`;
   },
+  // The rows the ids picked receive the gradient, summed per id; no gradient flows to the ids.
+  backward: { weights: (node, d, e) => ({ embeddings: `${e.rt.use('embeddingGradient')}(${d}, ${node.input.id}, ${node.args['input_dim'] as number})` }) },
+  // A lookup: no arithmetic.
+  flops: noFlops,
 };
 
 export const oneHot: LayerDef = {
@@ -41,4 +47,6 @@ export const oneHot: LayerDef = {
   },
   weights: () => [],
   emit: (ctx) => `tf.cast(tf.oneHot(tf.cast(${ctx.input}, 'int32'), ${ctx.args['depth'] as number}), 'float32')`,
+  // No rule: it reads ids, so nothing below it has a gradient, and nothing above needs its.
+  flops: noFlops,
 };

@@ -1,6 +1,8 @@
 // Maxout (Goodfellow et al. 2013, as TensorFlow Addons' Maxout): the maximum over groups of the
 // last axis. After dense(units·k), maxout(units) gives each unit the max of k linear pieces.
 import { constDim, knownSize, showDim, showShape } from '../shapes/dim.js';
+import { single } from '../codegen/backward-rules.js';
+import { elementwise, exampleSize } from './flops.js';
 import type { LayerDef } from './types.js';
 
 export const maxout: LayerDef = {
@@ -37,4 +39,8 @@ export const maxout: LayerDef = {
     const pieces = (knownSize(ctx.inputShape[ctx.inputShape.length - 1]) ?? units) / units;
     return `tf.max(tf.reshape(${ctx.input}, [...${ctx.input}.shape.slice(0, -1), ${units}, ${pieces}]), -1)`;
   },
+  // Each group's gradient goes to its maximum.
+  backward: { inputs: single((node, d, e) => `${e.rt.use('maxoutGradient')}(${d}, ${node.input.id}, ${node.local}, ${node.args['units'] as number})`) },
+  // One compare per input value.
+  flops: (ctx) => elementwise(exampleSize(ctx.input)),
 };

@@ -1,9 +1,38 @@
 // Layers that combine several tensors: `add`, `subtract`, `multiply` (also written `a + b`,
 // `a - b`, `a * b`) and `concat`. Keras' merge layers: element-wise ones need equal shapes.
 import { dimEquals, knownSize, showShape, type Dim } from '../shapes/dim.js';
-import type { LayerDef, ShapeContext } from './types.js';
+import { elementwise as elementwiseFlops, exampleSize, noFlops, times } from './flops.js';
+import type { LayerBackward, LayerDef, ShapeContext } from './types.js';
 
-function elementwise(name: string, kerasClass: string, op: string, doc: string): LayerDef {
+/** Sums pass the gradient on, differences negate the subtrahend's, products multiply by the other factors. */
+function elementwiseBackward(op: 'add' | 'sub' | 'mul'): LayerBackward {
+  return {
+    inputs: (node, d, _e, needed) =>
+      node.inputs.map((_, k) => {
+        if (!needed[k]) return null;
+        if (op === 'add') return d;
+        if (op === 'sub') return k === 0 ? d : `tf.neg(${d})`;
+        const others = node.inputs.filter((_i, j) => j !== k).map((i) => i.id);
+        return `tf.mul(${d}, ${others.reduce((acc, x) => `tf.mul(${acc}, ${x})`)})`;
+      }),
+  };
+}
+
+/** The gradient split back along the joined axis. */
+const concatBackward: LayerBackward = {
+  inputs(node, d, e, needed) {
+    const rank = node.shape.length;
+    const given = (node.args['axis'] as number | undefined) ?? -1;
+    const axis = given < 0 ? rank + given : given;
+    // Each input's share of the joined axis: its size where known, else read at run time.
+    const sizes = node.inputs.map((i) => String(knownSize(i.shape[axis]) ?? `${i.id}.shape[${axis}]!`));
+    const parts = node.inputs.map((_, k) => (needed[k] ? `d$${node.local}$${k}` : ''));
+    e.w.line(`const [${parts.join(', ')}] = tf.split(${d}, [${sizes.join(', ')}], ${axis});`);
+    return parts.map((p) => (p === '' ? null : p));
+  },
+};
+
+function elementwise(name: string, kerasClass: string, op: 'add' | 'sub' | 'mul', doc: string): LayerDef {
   return {
     name,
     kerasClass,
@@ -28,6 +57,9 @@ function elementwise(name: string, kerasClass: string, op: string, doc: string):
     },
     weights: () => [],
     emit: (ctx) => ctx.inputs.slice(1).reduce((acc, x) => `tf.${op}(${acc}, ${x})`, ctx.inputs[0]!),
+    backward: elementwiseBackward(op),
+    // One op per value for each input after the first.
+    flops: (ctx) => elementwiseFlops(times(ctx.inputs.length - 1, exampleSize(ctx.output))),
   };
 }
 
@@ -75,6 +107,8 @@ export const concat: LayerDef = {
   },
   weights: () => [],
   emit: (ctx) => `tf.concat([${ctx.inputs.join(', ')}], ${(ctx.args['axis'] as number | undefined) ?? -1})`,
+  backward: concatBackward,
+  flops: noFlops,
 };
 
 export const mergeLayers: readonly LayerDef[] = [add, subtract, multiply, concat];

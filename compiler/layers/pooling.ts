@@ -1,8 +1,36 @@
 // Max and average pooling over 1, 2 or 3 spatial axes, and global pooling (one value per channel).
 // 1-D pooling runs as 2-D pooling over a height of 1: tfjs has no 1-D pooling op.
 import { type Dim } from '../shapes/dim.js';
+import { single } from '../codegen/backward-rules.js';
+import { str } from '../codegen/writer.js';
+import type { LayerNode } from '../ir.js';
+import { elementwise, exampleSize, times } from './flops.js';
 import { numberList, paddingParam, requireRank, tuple, tupleOf, windowedAxes, type Padding } from './spatial.js';
-import type { LayerDef } from './types.js';
+import type { LayerBackward, LayerDef } from './types.js';
+
+/** The window, strides and padding of a pooling node (strides default to the window), as emitted arguments. */
+function poolArgs(node: LayerNode, n: number): { window: number[]; strides: number[]; pad: string } {
+  const window = tupleOf(node.args, 'pool_size', n);
+  const strides = node.args['strides'] !== undefined ? tupleOf(node.args, 'strides', n) : window;
+  return { window, strides, pad: str(node.args['padding'] as string) };
+}
+
+/** Each window's gradient to its maximum (max) or spread over its cells (average): one runtime kernel call. */
+function poolBackward(n: 1 | 2 | 3, kind: 'max' | 'average'): LayerBackward {
+  return {
+    routesMaximum: kind === 'max',
+    inputs: single((node, d, e) => {
+      const { window, strides, pad } = poolArgs(node, n);
+      const sizes = n === 1 ? `${window[0]}, ${strides[0]}` : `${numberList(window)}, ${numberList(strides)}`;
+      return kind === 'max'
+        ? `${e.rt.use(`maxPool${n}dGradient`)}(${d}, ${node.input.id}, ${node.local}, ${sizes}, ${pad})`
+        : `${e.rt.use(`avgPool${n}dGradient`)}(${d}, ${node.input.id}, ${sizes}, ${pad})`;
+    }),
+  };
+}
+
+const globalMaxPoolBackward: LayerBackward = { routesMaximum: true, inputs: single((node, d, e) => `${e.rt.use('globalMaxPoolGradient')}(${d}, ${node.input.id}, ${node.local})`) };
+const globalAvgPoolBackward: LayerBackward = { inputs: single((node, d, e) => `${e.rt.use('globalAvgPoolGradient')}(${d}, ${node.input.id})`) };
 
 const axisNames = ['', 'steps', 'h, w', 'd, h, w'];
 
@@ -37,6 +65,9 @@ function poolLayer(kind: 'max' | 'average', n: 1 | 2 | 3): LayerDef {
       if (n === 2) return `tf.${op}(${ctx.input} as tf.Tensor4D, ${numberList(pool)} as [number, number], ${numberList(strides)} as [number, number], ${pad})`;
       return `tf.${op}3d(${ctx.input} as tf.Tensor5D, ${numberList(pool)} as [number, number, number], ${numberList(strides)} as [number, number, number], ${pad})`;
     },
+    backward: poolBackward(n, kind),
+    // One compare (max) or add (average) per window cell of every output value.
+    flops: (ctx) => elementwise(times(exampleSize(ctx.output), tupleOf(ctx.args, 'pool_size', n).reduce((a, b) => a * b, 1))),
   };
 }
 
@@ -54,6 +85,9 @@ function globalPoolLayer(kind: 'max' | 'average', n: 1 | 2): LayerDef {
     },
     weights: () => [],
     emit: (ctx) => `tf.${kind === 'max' ? 'max' : 'mean'}(${ctx.input}, ${numberList(Array.from({ length: n }, (_, i) => i + 1))})`,
+    backward: kind === 'max' ? globalMaxPoolBackward : globalAvgPoolBackward,
+    // One compare or add per input value.
+    flops: (ctx) => elementwise(exampleSize(ctx.input)),
   };
 }
 

@@ -2,8 +2,13 @@
 // sequence or the last state, and bidirectional (Keras' Bidirectional, merge_mode concat: two
 // sets of weights, outputs side by side). The unrolled computation lives in runtime/recurrent.ts.
 import { constDim, knownSize, showDim, showShape } from '../shapes/dim.js';
-import { emitActivation } from './activations.js';
-import type { ActivationValue, EmitContext, LayerDef, ParamSpec, ShapeContext, WeightSpec } from './types.js';
+import { emitActivation, num } from './activations.js';
+import { backLocal, single, traceLocal } from '../codegen/backward-rules.js';
+import type { RuntimeValueName } from '../codegen/runtime-contract.js';
+import { str } from '../codegen/writer.js';
+import type { LayerNode } from '../ir.js';
+import { products, times } from './flops.js';
+import type { ActivationValue, EmitContext, FlopsContext, LayerBackward, LayerDef, ParamSpec, ShapeContext, WeightSpec } from './types.js';
 
 type Kind = 'simple_rnn' | 'lstm' | 'gru';
 
@@ -58,6 +63,58 @@ function directions(bidirectional: boolean): string[] {
   return bidirectional ? ['forward_', 'backward_'] : [''];
 }
 
+/**
+ * The forward pass through the runtime's `…ForwardTrace` (the same ops as `rt.lstm` & co., keeping
+ * every step's gates and states), backpropagation through time by `rt.…Backward`. A bidirectional
+ * layer is two traces, its gradient split between them.
+ */
+function recurrentBackward(kind: Kind): LayerBackward {
+  const fn = runtimeName[kind];
+  const directionsOf = (node: LayerNode) => directions(node.args['bidirectional'] === true);
+  const suffix = (prefix: string) => (prefix === '' ? '' : prefix === 'forward_' ? '$f' : '$b');
+  return {
+    forward(node, e) {
+      const outputs = directionsOf(node).map((prefix) => {
+        const bias = node.args['use_bias'] !== false ? e.weight(node, `${prefix}bias`) : 'undefined';
+        const args = [node.input.id, e.weight(node, `${prefix}kernel`), e.weight(node, `${prefix}recurrent_kernel`), bias];
+        if (kind === 'simple_rnn') args.push(`(v: tf.Tensor) => ${emitActivation(node.args['activation'] as ActivationValue, 'v', (name) => e.rt.use(name as RuntimeValueName))}`);
+        args.push(`{ units: ${node.args['units'] as number}, returnSequences: ${node.args['return_sequences'] === true}${prefix === 'backward_' ? ', backwards: true' : ''} }`);
+        e.w.line(`const ${traceLocal(node, suffix(prefix))} = ${e.rt.use(`${fn}ForwardTrace`)}(${args.join(', ')});`);
+        return `${traceLocal(node, suffix(prefix))}.output`;
+      });
+      return outputs.length === 1 ? outputs[0]! : `${e.rt.use('concatDirections')}(${outputs[0]}, ${outputs[1]})`;
+    },
+    weights(node, d, e) {
+      const prefixes = directionsOf(node);
+      if (prefixes.length === 2) e.w.line(`const [${d}$f, ${d}$b] = ${e.rt.use('splitDirections')}(${d});`);
+      const gradients: Record<string, string> = {};
+      for (const prefix of prefixes) {
+        const trace = traceLocal(node, suffix(prefix));
+        const dOut = prefixes.length === 2 ? `${d}${suffix(prefix)}` : d;
+        const activation = node.args['activation'] as ActivationValue | undefined;
+        const args = [`${trace}.trace`, dOut];
+        if (kind === 'simple_rnn') args.push(str(activation?.name ?? 'tanh'), activation?.alpha !== undefined ? num(activation.alpha) : 'undefined');
+        // A first layer reads the data: nothing needs its input gradient.
+        if (!e.inputNeeded(node)) args.push('{ inputGradient: false }');
+        else if (kind === 'simple_rnn' && activation?.alpha === undefined) args.pop();
+        e.w.line(`const ${backLocal(node, suffix(prefix))} = ${e.rt.use(`${fn}Backward`)}(${args.join(', ')});`);
+        const back = backLocal(node, suffix(prefix));
+        Object.assign(gradients, { [`${prefix}kernel`]: `${back}.dKernel`, [`${prefix}recurrent_kernel`]: `${back}.dRecurrentKernel`, [`${prefix}bias`]: `${back}.dBias!` });
+      }
+      return gradients;
+    },
+    inputs: single((node) => (node.args['bidirectional'] === true ? `tf.add(${backLocal(node, '$f')}.dx!, ${backLocal(node, '$b')}.dx!)` : `${backLocal(node)}.dx!`)),
+  };
+}
+
+/** At every step, each gate's input kernel (features·units) and recurrent kernel (units·units) multiply-adds; twice when bidirectional. */
+function recurrentFlops(kind: Kind, ctx: FlopsContext) {
+  const units = ctx.args['units'] as number;
+  const features = knownSize(ctx.input[2]);
+  const perStep = features === undefined ? undefined : gates[kind] * (features * units + units * units);
+  return products(times(knownSize(ctx.input[1]), perStep, ctx.args['bidirectional'] === true ? 2 : 1));
+}
+
 function recurrentLayer(kind: Kind): LayerDef {
   return {
     name: kind,
@@ -82,9 +139,9 @@ function recurrentLayer(kind: Kind): LayerDef {
       const features = knownSize(ctx.input[2]) ?? 0;
       const g = gates[kind] * units;
       return directions(ctx.args['bidirectional'] === true).flatMap((prefix): WeightSpec[] => [
-        { name: `${prefix}kernel`, shape: [features, g], init: 'glorot_uniform', trainable: true },
-        { name: `${prefix}recurrent_kernel`, shape: [units, g], init: 'orthogonal', trainable: true },
-        ...(ctx.args['use_bias'] !== false ? [{ name: `${prefix}bias`, shape: kind === 'gru' ? [2, g] : [g], init: 'zeros' as const, trainable: true, ...lstmForgetBias(kind, units) }] : []),
+        { name: `${prefix}kernel`, shape: [features, g], init: 'glorot_uniform', trainable: true, regularized: true },
+        { name: `${prefix}recurrent_kernel`, shape: [units, g], init: 'orthogonal', trainable: true, regularized: true },
+        ...(ctx.args['use_bias'] !== false ? [{ name: `${prefix}bias`, shape: kind === 'gru' ? [2, g] : [g], init: 'zeros' as const, trainable: true, regularized: false, ...lstmForgetBias(kind, units) }] : []),
       ]);
     },
     emit(ctx: EmitContext) {
@@ -99,6 +156,8 @@ function recurrentLayer(kind: Kind): LayerDef {
       };
       return ctx.args['bidirectional'] === true ? `${ctx.runtime('concatDirections')}(${call('forward_', false)}, ${call('backward_', true)})` : call('', false);
     },
+    backward: recurrentBackward(kind),
+    flops: (ctx) => recurrentFlops(kind, ctx),
   };
 }
 

@@ -1,6 +1,8 @@
 // Keras' RepeatVector: [batch, features] → [batch, n, features]. The bridge of the classic
 // encoder–decoder: the encoder's last state, repeated once per step the decoder emits.
 import { constDim, showShape } from '../shapes/dim.js';
+import { single } from '../codegen/backward-rules.js';
+import { noFlops } from './flops.js';
 import type { LayerDef } from './types.js';
 
 export const repeatVector: LayerDef = {
@@ -21,4 +23,7 @@ export const repeatVector: LayerDef = {
   },
   weights: () => [],
   emit: (ctx) => `tf.tile(tf.expandDims(${ctx.input}, 1), [1, ${ctx.args['n'] as number}, 1])`,
+  // The sum over the copies.
+  backward: { inputs: single((_node, d) => `tf.sum(${d}, 1)`) },
+  flops: noFlops,
 };

@@ -1,8 +1,13 @@
 // Layers that move values around without weights: flatten, reshape, and nearest-neighbour
 // upsampling (each cell repeated `size` times along each spatial axis, as Keras' UpSampling).
 import { compareDims, constDim, floorDivDim, knownSize, mulDims, productOfDims, showDim, showShape, type Dim } from '../shapes/dim.js';
+import { single } from '../codegen/backward-rules.js';
+import { noFlops } from './flops.js';
 import { numberList, requireRank, scaledAxes, tuple, tupleOf } from './spatial.js';
-import type { LayerDef } from './types.js';
+import type { LayerBackward, LayerDef } from './types.js';
+
+/** The gradient takes the input's shape back. */
+const reshapeBackward: LayerBackward = { inputs: single((node, d) => `tf.reshape(${d}, ${node.input.id}.shape)`) };
 
 export const flatten: LayerDef = {
   name: 'flatten',
@@ -21,6 +26,8 @@ export const flatten: LayerDef = {
     const size = knownSize(ctx.outputShape[1]);
     return size !== undefined ? `tf.reshape(${ctx.input}, [-1, ${size}])` : `tf.reshape(${ctx.input}, [${ctx.input}.shape[0]!, -1])`;
   },
+  backward: reshapeBackward,
+  flops: noFlops,
 };
 
 export const reshape: LayerDef = {
@@ -72,6 +79,8 @@ export const reshape: LayerDef = {
     // tfjs infers at most one -1: with a symbolic target axis, the batch size comes from the input.
     return `tf.reshape(${ctx.input}, [${dims.includes(-1) ? `${ctx.input}.shape[0]!` : '-1'}, ${dims.join(', ')}])`;
   },
+  backward: reshapeBackward,
+  flops: noFlops,
 };
 
 function upsampling(n: 1 | 2): LayerDef {
@@ -101,6 +110,10 @@ function upsampling(n: 1 | 2): LayerDef {
       const wide = `tf.reshape(tf.tile(tf.reshape(${x}, [-1, ${w}, 1, ${c}]), [1, 1, ${s[1]}, 1]), [-1, ${h}, 1, ${w} * ${s[1]} * ${c}])`;
       return `tf.reshape(tf.tile(${wide}, [1, 1, ${s[0]}, 1]), [-1, ${h} * ${s[0]}, ${w} * ${s[1]}, ${c}])`;
     },
+    // Each input cell's gradient is the sum over its copies.
+    backward: { inputs: single((node, d, e) => `${e.rt.use('upSamplingGradient')}(${d}, ${node.input.id}, ${numberList(tupleOf(node.args, 'size', n))})`) },
+    // Copies: no arithmetic forward (the backward pass's sums are not counted either).
+    flops: noFlops,
   };
 }
 

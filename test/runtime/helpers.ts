@@ -33,8 +33,8 @@ export class TinyDense implements TrainableModel {
 
   weights(): NamedWeight[] {
     return [
-      { name: `${this.prefix}/kernel`, variable: this.kernel },
-      { name: `${this.prefix}/bias`, variable: this.bias },
+      { name: `${this.prefix}/kernel`, variable: this.kernel, regularized: true },
+      { name: `${this.prefix}/bias`, variable: this.bias, regularized: false },
     ];
   }
 
