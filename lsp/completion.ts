@@ -91,7 +91,7 @@ function trainCompletion(ctx: CursorContext): CompletionItem[] {
   }
   switch (ctx.settingKey) {
     case undefined:
-      return vocab.settings.map((s) => ({ ...snippet(s, `${s}: \${1}`, 'training setting', CompletionItemKind.Property), documentation: settingDocs[s] ?? '' }));
+      return vocab.settings.map((s) => ({ ...snippet(s, `${s}: \${1}`, 'training setting', CompletionItemKind.Property), documentation: { kind: 'markdown', value: settingDocs[s] ?? '' } }));
     default:
       return settingValues(ctx.settingKey).map((v) =>
         v.snippet !== undefined ? snippet(v.label, v.snippet, v.detail ?? '', CompletionItemKind.EnumMember) : { label: v.label, kind: v.kind === 'choice' ? CompletionItemKind.EnumMember : CompletionItemKind.Value, ...(v.detail !== undefined ? { detail: v.detail } : {}) },
