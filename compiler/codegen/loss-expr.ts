@@ -27,8 +27,8 @@ function emit(e: Expr, rt: RuntimeImports): string {
   }
 }
 
-/** A call of a function of the loss-function table, on already emitted arguments. */
-function emitCall(name: string, args: string[], rt: RuntimeImports): string {
+/** A call of a function of the loss-function table, on already emitted arguments (also for a step's loss). */
+export function emitCall(name: string, args: string[], rt: RuntimeImports): string {
   const fn = lossFunctionByName.get(name);
   if (!fn) throw new Error(`unchecked loss function ${name}`);
   if ('compose' in fn) return fn.compose(args, (inner, innerArgs) => emitCall(inner, innerArgs, rt));
