@@ -85,7 +85,7 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
     w.line();
   }
   w.line(`/**`);
-  w.line(` * Model \`${commentText(model.name)}\`: ${signature}, ${model.paramCount} parameters.`);
+  w.line(` * Model \`${commentText(model.name)}\`${w.originLine(model.span)}: ${signature}, ${model.paramCount} parameters.`);
   w.line(` */`);
   // Saving, loading, freeing, and (one input, one output) train/evaluate come from the runtime's
   // base classes: the class holds only what is particular to this network.
@@ -121,7 +121,8 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
       if (owners.length > 0)
         w.block(`this.params = {`, () => {
           for (const node of owners) {
-            w.block(`${node.local}: {`, () => {
+            const origin = w.origin(node.span);
+            w.block(`${node.local}: {${origin ? ` // ${origin}` : ''}`, () => {
               for (const wt of node.weights) w.line(`${wt.name}: ${rt.use('variable')}(${initializer(node.id, wt, rt, seed)}, ${wt.trainable}),`);
             }, '},');
           }

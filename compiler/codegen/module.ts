@@ -81,7 +81,7 @@ function emitDataSpec(data: DataIR, spec: DataSpec, name: string, w: CodeWriter,
     const numbered = names.length > 16 && m !== null && names.every((n, i) => n === `${m[1]}_${i}`);
     return numbered ? `Array.from({ length: ${names.length} }, (_, i) => \`${m[1]}_\${i}\`)` : `[${names.map(str).join(', ')}]`;
   };
-  w.line(`/** Data \`${commentText(data.name)}\`: ${commentText(spec.source.kind)}, loaded (and checked) by \`rt.loadData\` when a run needs it. */`);
+  w.line(`/** Data \`${commentText(data.name)}\`${w.originLine(data.span)}: ${commentText(spec.source.kind)}, loaded (and checked) by \`rt.loadData\` when a run needs it. */`);
   w.block(`export const ${name}: ${rt.useType('DataSpec')} = {`, () => {
     w.line(`kind: "spec",`);
     w.line(`name: ${str(data.name)},`);
@@ -96,7 +96,7 @@ function emitDataSpec(data: DataIR, spec: DataSpec, name: string, w: CodeWriter,
 function emitData(data: DataIR, name: string, w: CodeWriter, rt: RuntimeImports): void {
   if (data.spec) return emitDataSpec(data, data.spec, name, w, rt);
   const row = (values: number[]) => `[${values.map(num).join(', ')}]`;
-  w.line(`/** Data \`${commentText(data.name)}\`: ${data.x.length} rows; features ${commentText(data.features.join(', '))}; labels ${commentText(data.labels.join(', ') || '(none)')}. */`);
+  w.line(`/** Data \`${commentText(data.name)}\`${w.originLine(data.span)}: ${data.x.length} rows; features ${commentText(data.features.join(', '))}; labels ${commentText(data.labels.join(', ') || '(none)')}. */`);
   w.block(`export const ${name}: ${rt.useType('TableData')} = {`, () => {
     w.line(`features: [${data.features.map(str).join(', ')}],`);
     w.line(`labels: [${data.labels.map(str).join(', ')}],`);
@@ -115,7 +115,7 @@ function emitTraining(train: TrainIR, className: string, dataName: string, scope
   const planName = scope.claim(`${train.name}Plan`);
   const fnName = scope.claim(`train${train.name[0]!.toUpperCase()}${train.name.slice(1)}`);
   const { plan } = train;
-  w.line(`/** How \`train ${commentText(train.model)} on ${commentText(train.data)}\` trains. */`);
+  w.line(`/** How \`train ${commentText(train.model)} on ${commentText(train.data)}\`${w.originLine(train.span)} trains. */`);
   w.block(`export const ${planName}: ${rt.useType('TrainPlan')} = {`, () => {
     if (typeof plan.loss === 'string') w.line(`loss: ${str(plan.loss)},`);
     else emitCustomLossWithGradient(plan.loss.expr, w, rt);

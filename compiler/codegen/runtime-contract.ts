@@ -24,6 +24,7 @@ interface RuntimeTypes {
   StepPlan: runtime.StepPlan;
   StepTrainingRun: runtime.StepTrainingRun;
   TableData: runtime.TableData;
+  TensorData: runtime.TensorData;
   TrainableModel: runtime.TrainableModel;
   TrainingRun: runtime.TrainingRun;
   TrainPlan: runtime.TrainPlan;

@@ -17,7 +17,12 @@ export class SourceOrigin {
   of(span: Span): string {
     const raw = this.text.slice(span.start, span.end).replace(/\s+/g, ' ').trim();
     const text = raw.length > MAX_TEXT ? `${raw.slice(0, MAX_TEXT - 3)}...` : raw;
-    return `${this.file}:${this.lineOf(span.start)}${text ? ` ${text}` : ''}`;
+    return `${this.where(span)}${text ? ` ${text}` : ''}`;
+  }
+
+  /** `file.nn:line`: the line a span starts on. */
+  where(span: Span): string {
+    return `${this.file}:${this.lineOf(span.start)}`;
   }
 
   private lineOf(offset: number): number {

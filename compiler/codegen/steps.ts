@@ -60,7 +60,7 @@ function uses(e: Expr, test: (x: Expr) => boolean): boolean {
 /** Emits the plan; returns the `StepTrainingRun` literal for `stepTrainings`. */
 export function emitStepTraining(train: StepTrainIR, classNames: ReadonlyMap<string, string>, dataName: string, planName: string, w: CodeWriter, rt: RuntimeImports): string {
   const models = new Set(train.models);
-  w.line(`/** How \`train ${commentText(train.models.join(', '))} on ${commentText(train.data)}\` trains: its steps, in order, on every batch. */`);
+  w.line(`/** How \`train ${commentText(train.models.join(', '))} on ${commentText(train.data)}\`${w.originLine(train.span)} trains: its steps, in order, on every batch. */`);
   w.block(`export const ${planName}: ${rt.useType('StepPlan')} = {`, () => {
     w.block('steps: [', () => {
       for (const step of train.steps) {

@@ -15,6 +15,11 @@ export class CodeWriter {
     return this.source ? commentText(this.source.of(span)) : '';
   }
 
+  /** ` (chain.nn:19)`: the line a declaration starts on, for a doc comment; '' without the source. */
+  originLine(span: Span): string {
+    return this.source ? ` (${commentText(this.source.where(span))})` : '';
+  }
+
   line(text = ''): this {
     this.lines.push(text === '' ? '' : '  '.repeat(this.depth) + text);
     return this;
