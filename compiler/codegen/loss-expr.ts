@@ -21,17 +21,17 @@ function emit(e: Expr, rt: RuntimeImports): string {
     case 'binary':
       return `tf.${ops[e.op]}(${emit(e.left, rt)}, ${emit(e.right, rt)})`;
     case 'call':
-      return emitCall(e.callee.name, e.args.map((a) => emit(a.value, rt)), rt);
+      return emitLossFunctionCall(e.callee.name, e.args.map((a) => emit(a.value, rt)), rt);
     default:
       throw new Error(`unchecked loss expression ${e.kind}`);
   }
 }
 
 /** A call of a function of the loss-function table, on already emitted arguments (also for a step's loss). */
-export function emitCall(name: string, args: string[], rt: RuntimeImports): string {
+export function emitLossFunctionCall(name: string, args: string[], rt: RuntimeImports): string {
   const fn = lossFunctionByName.get(name);
   if (!fn) throw new Error(`unchecked loss function ${name}`);
-  if ('compose' in fn) return fn.compose(args, (inner, innerArgs) => emitCall(inner, innerArgs, rt));
+  if ('compose' in fn) return fn.compose(args, (inner, innerArgs) => emitLossFunctionCall(inner, innerArgs, rt));
   return fn.emit ? fn.emit(args, rt) : `tf.${fn.op}(${args.join(', ')})`;
 }
 
