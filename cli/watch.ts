@@ -15,8 +15,6 @@ export interface WatchRound {
 export interface WatchOptions {
   /** Quiet time after the last event before the round runs again. */
   debounceMs?: number;
-  /** Ends the watch as Ctrl-C does (tests, and callers that embed it). */
-  signal?: AbortSignal;
 }
 
 /** `files`: what the command was given, watched until a round says what it read. */
@@ -99,7 +97,6 @@ export async function watchAndRerun(files: readonly string[], round: () => Promi
       stopped = true;
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      options.signal?.removeEventListener('abort', stop);
       if (timer) clearTimeout(timer);
       for (const watcher of watchers.values()) watcher.close();
       watchers.clear();
@@ -107,8 +104,6 @@ export async function watchAndRerun(files: readonly string[], round: () => Promi
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
-    if (options.signal?.aborted) stop();
-    else options.signal?.addEventListener('abort', stop);
     void runRound();
   });
 }
