@@ -35,11 +35,11 @@ export interface UseBackendOptions {
   threads?: number;
   /**
    * wasm only: where the `.wasm` files are served, as a folder URL ending in `/` (e.g. `'/wasm/'`)
-   * or one URL per file; passed to tfjs-backend-wasm's `setWasmPaths` before wasm starts. By
+   * or a URL for each of the three files; passed to tfjs-backend-wasm's `setWasmPaths` before wasm starts. By
    * default tfjs looks beside the page's script. Copy them from
    * `node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm` (docs/runtime.md).
    */
-  wasmPaths?: string | Partial<Record<WasmFileName, string>>;
+  wasmPaths?: string | Record<WasmFileName, string>;
 }
 
 /** Whether the wasm backend has already started (its thread count is then fixed). */
@@ -100,7 +100,14 @@ export async function useBackend(name: BackendName, options: UseBackendOptions =
   if (name === 'webgpu') await enableWebGpu();
   if (name === 'wasm') {
     installWasmKernels(options.wasmKernels ?? 'fast');
-    if (options.wasmPaths !== undefined && !wasmStarted()) setWasmPaths(options.wasmPaths);
+    if (options.wasmPaths !== undefined && !wasmStarted()) {
+      try {
+        setWasmPaths(options.wasmPaths);
+      } catch (error) {
+        // tfjs refuses new paths after a failed start; the page must reload to try others.
+        throw new NncRuntimeError(RUNTIME_ERROR_CODES.backendFailed, `The 'wasm' backend cannot take these wasmPaths: ${messageOf(error)}`, { cause: error });
+      }
+    }
   } else if (options.threads !== undefined && options.threads !== 1) {
     throw threadsError(`Threads are an option of the 'wasm' backend, not of '${name}'.`);
   }
@@ -126,8 +133,9 @@ export async function useBackend(name: BackendName, options: UseBackendOptions =
       "The 'webgpu' backend found no WebGPU adapter on this machine; use 'wasm' (the fast CPU backend) or 'cpu' (the reference backend).",
     );
   }
-  const failedFetch = fetches === null ? null : await wasmFetchFailure(fetches.stop());
-  if (!ok && failedFetch !== null) {
+  const seenFetches = fetches?.stop() ?? [];
+  const failedFetch = ok ? null : await wasmFetchFailure(seenFetches);
+  if (failedFetch !== null) {
     throw new NncRuntimeError(
       RUNTIME_ERROR_CODES.backendFailed,
       `The 'wasm' backend could not load ${failedFetch}. Serve the .wasm files of node_modules/@tensorflow/tfjs-backend-wasm/dist/ ` +

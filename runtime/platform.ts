@@ -4,7 +4,7 @@
 // registers Node's (Node resolves `nnc-runtime` to that entry by itself), and a feature that needs
 // one without it throws NN4107 naming the import, instead of a bundler's "Could not resolve".
 import { NncRuntimeError, RUNTIME_ERROR_CODES } from './errors.js';
-import type { ProgressStream } from './types.js';
+import type { EpochLog, ProgressStream } from './types.js';
 
 /** Paths and files, as Node's `node:path` and `node:fs/promises` give them. */
 export interface HostFiles {
@@ -26,7 +26,7 @@ export interface HostFiles {
 /** The reporter a terminal bar gives (the same shape as progress.ts's). */
 export interface BarReporter {
   start(epochs: number): void;
-  epoch(log: { epoch: number; epochs: number; logs: Record<string, number> }): void;
+  epoch(log: EpochLog): void;
   stop(): void;
 }
 
@@ -44,8 +44,11 @@ export interface HostServices {
 
 let host: HostServices | null = null;
 
-/** Called by `nnc-runtime/node`; a later call replaces the earlier services (tests, custom hosts). */
-export function registerHost(services: HostServices): void {
+/**
+ * Called by `nnc-runtime/node`; a later call replaces the earlier services (another host, such as
+ * Deno or Electron, can supply its own), and `null` removes them.
+ */
+export function registerHost(services: HostServices | null): void {
   host = services;
 }
 
@@ -73,7 +76,8 @@ export type WebGpuEnabler = () => Promise<void>;
 
 let webGpuEnabler: WebGpuEnabler | null = null;
 
-export function registerWebGpu(enable: WebGpuEnabler): void {
+/** `null` disables webgpu again (tests). */
+export function registerWebGpu(enable: WebGpuEnabler | null): void {
   webGpuEnabler = enable;
 }
 

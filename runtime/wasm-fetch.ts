@@ -57,8 +57,8 @@ export async function wasmFetchFailure(seen: WatchedFetch[]): Promise<string | n
     if (entry.error !== null) return `'${entry.url}' (${entry.error})`;
     if (entry.status !== null && (entry.status < 200 || entry.status >= 300)) return `'${entry.url}' (HTTP ${entry.status})`;
   }
-  // A fetch made by other means (a worker, XHR) is not seen; probe the ones that were.
-  for (const entry of seen) {
+  // A request whose answer was not seen (made from a worker, or still pending): probe it.
+  for (const entry of seen.filter((e) => e.status === null)) {
     try {
       const response = await globalThis.fetch(entry.url, { method: 'HEAD' });
       if (!response.ok) return `'${entry.url}' (HTTP ${response.status})`;

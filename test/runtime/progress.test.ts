@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 
 import { beforeAll, describe, expect, it } from 'vitest';
 
-import { createProgress, fit, formatEpochLine, formatNumber, useBackend, type ProgressMode } from '../../runtime/index.js';
+import { createProgress, fit, formatEpochLine, formatNumber, logEvery, useBackend, type ProgressMode } from '../../runtime/index.js';
 import { TinyDense, linearData } from './helpers.js';
 
 beforeAll(async () => {
@@ -40,7 +40,7 @@ describe('progress', () => {
     expect(formatNumber(0)).toBe('0.0000');
   });
 
-  it('prints one line per epoch when the stream is not a terminal', async () => {
+  it('prints one line per epoch when the stream is not a terminal and the run is short', async () => {
     for (const mode of ['auto', 'lines'] as const) {
       const lines = (await train(mode, false)).trimEnd().split('\n');
       expect(lines).toHaveLength(12);
@@ -63,5 +63,26 @@ describe('progress', () => {
       reporter.epoch({ epoch: 1, epochs: 1, logs: { loss: 1 } });
       reporter.stop();
     }).not.toThrow();
+  });
+});
+
+describe('the compact log off a terminal', () => {
+  it('steps through 1, 2, 5, 10, 20, 25, 50, … for about 20 lines a run', () => {
+    expect([12, 20, 40, 60, 100, 500, 1000, 5000].map(logEvery)).toEqual([1, 1, 2, 5, 5, 25, 50, 250]);
+  });
+
+  it('prints the first epoch, every N-th and the last', async () => {
+    const stream = sink(false);
+    const reporter = await createProgress('auto', stream);
+    reporter.start(60);
+    for (let epoch = 1; epoch <= 60; epoch++) reporter.epoch({ epoch, epochs: 60, logs: { loss: 1 / epoch } });
+    reporter.stop();
+    const epochs = stream.text().trimEnd().split('\n').map((line) => Number(/^epoch +(\d+)\//.exec(line)?.[1]));
+    expect(epochs).toEqual([1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60]);
+    // 'lines' keeps every epoch.
+    const every = sink(false);
+    const lines = await createProgress('lines', every);
+    for (let epoch = 1; epoch <= 60; epoch++) lines.epoch({ epoch, epochs: 60, logs: { loss: 1 } });
+    expect(every.text().trimEnd().split('\n')).toHaveLength(60);
   });
 });
