@@ -27,7 +27,7 @@ export const passThrough: LayerBackward = { inputs: single((_node, d) => d) };
  * Emits the layer's own call with runtime functions renamed to their `…ForwardTrace` versions
  * (the same ops, keeping what the backward pass needs) as `tr$<layer>`; returns its output.
  */
-export function tracedCall(node: LayerNode, e: BackwardEmitter, rename: (name: string) => string, training: string): string {
+export function tracedCall(node: LayerNode, e: BackwardEmitter, rename: (name: RuntimeValueName) => RuntimeValueName, training: string): string {
   const context: EmitContext = {
     input: node.input.id,
     inputs: node.inputs.map((i) => i.id),
@@ -35,7 +35,7 @@ export function tracedCall(node: LayerNode, e: BackwardEmitter, rename: (name: s
     inputShape: node.input.shape,
     outputShape: node.shape,
     weight: (name) => e.weight(node, name),
-    runtime: (name) => e.rt.use(rename(name) as RuntimeValueName),
+    runtime: (name) => e.rt.use(rename(name)),
     training,
     id: node.id,
   };

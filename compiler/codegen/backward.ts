@@ -21,7 +21,6 @@ import type { LayerNode, ModelIR } from '../ir.js';
 import { gradLocal } from './backward-rules.js';
 import type { RuntimeImports } from './imports.js';
 import { modelFunctionScope } from './locals.js';
-import type { RuntimeValueName } from './runtime-contract.js';
 import { str, type CodeWriter } from './writer.js';
 
 /** The rule that differentiates a node, if its layer has one. */
@@ -106,7 +105,7 @@ const pooled = (node: LayerNode) => `dp$${node.local}`;
 function throughActivation(node: LayerNode, da: string, rt: RuntimeImports, output = node.local): string {
   const a = activationOf(node);
   // derivedBackwardObstacle has checked that every live node's activation has a derivative.
-  return activationByName.get(a.name)!.derivative!(output, da, a.alpha, (name) => rt.use(name as RuntimeValueName));
+  return activationByName.get(a.name)!.derivative!(output, da, a.alpha, (name) => rt.use(name));
 }
 
 /** One layer's share of the gradient of a tensor it reads. */

@@ -3,15 +3,18 @@
 // The runtime is the `nnc-runtime` package (compile()'s default `runtimeModule`): what an app
 // installs, apart from the compiler.
 
+import type { RuntimeTypeName, RuntimeValueName } from './runtime-contract.js';
+
 /** The module specifier generated code imports the runtime from, unless compile() is told another. */
 export const DEFAULT_RUNTIME_MODULE = 'nnc-runtime';
 
 export class RuntimeImports {
-  use(name: string): string {
+  /** `rt.name`; the name is checked against the runtime's exports at build time (runtime-contract.ts). */
+  use(name: RuntimeValueName): string {
     return `rt.${name}`;
   }
 
-  useType(name: string): string {
+  useType(name: RuntimeTypeName): string {
     return `rt.${name}`;
   }
 

@@ -1,12 +1,13 @@
 // Activation functions: each is usable as a layer (`relu()`) and as a layer's `activation:`
 // argument. One entry per activation, with how to emit it alone and, where tfjs can, fused into
 // the preceding matMul, and its derivative for the derived backward pass.
+import type { RuntimeValueName } from '../codegen/runtime-contract.js';
 import type { ActivationValue } from './types.js';
 
 /** `rt.activationBackward(name, a, da[, alpha])`: the runtime's derivative of the activations it knows. */
 const runtimeDerivative =
   (name: string, withAlpha = false) =>
-  (a: string, da: string, alpha: number | undefined, runtime: (name: string) => string): string =>
+  (a: string, da: string, alpha: number | undefined, runtime: (name: RuntimeValueName) => string): string =>
     `${runtime('activationBackward')}(${JSON.stringify(name)}, ${a}, ${da}${withAlpha ? `, ${num(alpha!)}` : ''})`;
 
 export interface ActivationDef {
@@ -16,7 +17,7 @@ export interface ActivationDef {
   /** Default for `alpha` where the activation has one. */
   alpha?: number;
   /** `x` is the input expression; `alpha` is set when the activation takes one. */
-  emit(x: string, alpha: number | undefined, runtime: (name: string) => string): string;
+  emit(x: string, alpha: number | undefined, runtime: (name: RuntimeValueName) => string): string;
   /** The `activation` option of `tf.fused.matMul`, when it computes exactly this activation. */
   fused?(alpha: number | undefined): { activation: string; leakyreluAlpha?: number } | undefined;
   /**
@@ -24,7 +25,7 @@ export interface ActivationDef {
    * `alpha` defaulted), for the derived backward pass; absent where there is none (`step`: a model
    * through it trains with the tape).
    */
-  derivative?(a: string, da: string, alpha: number | undefined, runtime: (name: string) => string): string;
+  derivative?(a: string, da: string, alpha: number | undefined, runtime: (name: RuntimeValueName) => string): string;
   /**
    * The runtime's `outputGradient` takes it as the output layer's activation (folding softmax and
    * sigmoid into their cross-entropies); others reach the output through its `linear` and their
@@ -108,7 +109,7 @@ export const activations: readonly ActivationDef[] = [
 
 export const activationByName: ReadonlyMap<string, ActivationDef> = new Map(activations.map((a) => [a.name, a]));
 
-export function emitActivation(value: ActivationValue, x: string, runtime: (name: string) => string): string {
+export function emitActivation(value: ActivationValue, x: string, runtime: (name: RuntimeValueName) => string): string {
   const def = activationByName.get(value.name);
   return def ? def.emit(x, value.alpha ?? def.alpha, runtime) : x;
 }

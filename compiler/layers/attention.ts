@@ -4,6 +4,7 @@
 import { knownSize, showDim, showShape } from '../shapes/dim.js';
 import { num } from './activations.js';
 import { backLocal, backwardByFields, single, tracedCall } from '../codegen/backward-rules.js';
+import type { RuntimeValueName } from '../codegen/runtime-contract.js';
 import { elementwise, exampleSize, products, times } from './flops.js';
 import type { EmitContext, FlopsContext, LayerBackward, LayerDef, ParamSpec, ShapeContext, WeightSpec } from './types.js';
 
@@ -37,7 +38,7 @@ const TRANSFORMER_FIELDS: readonly [string, string][] = [
  * attention weights), and `rt.multiHeadAttentionBackward`.
  */
 function attentionBackward(self: boolean): LayerBackward {
-  const traced: Record<string, string> = { multiHeadSelfAttention: 'multiHeadSelfAttentionForwardTrace', multiHeadAttention: 'multiHeadAttentionForwardTrace' };
+  const traced: Partial<Record<RuntimeValueName, RuntimeValueName>> = { multiHeadSelfAttention: 'multiHeadSelfAttentionForwardTrace', multiHeadAttention: 'multiHeadAttentionForwardTrace' };
   return {
     forward: (node, e) => tracedCall(node, e, (name) => traced[name] ?? name, 'training'),
     weights: (node, d, e, specs) => backwardByFields(node, d, e, specs, 'multiHeadAttentionBackward', ATTENTION_FIELDS),

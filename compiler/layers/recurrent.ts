@@ -14,7 +14,8 @@ type Kind = 'simple_rnn' | 'lstm' | 'gru';
 
 const gates: Record<Kind, number> = { simple_rnn: 1, lstm: 4, gru: 3 };
 const kerasClass: Record<Kind, string> = { simple_rnn: 'SimpleRNN', lstm: 'LSTM', gru: 'GRU' };
-const runtimeName: Record<Kind, string> = { simple_rnn: 'simpleRnn', lstm: 'lstm', gru: 'gru' };
+/** The runtime's functions of each kind (`lstm`, `lstmForwardTrace`, `lstmBackward`): names the build checks. */
+const runtimeName = { simple_rnn: 'simpleRnn', lstm: 'lstm', gru: 'gru' } as const satisfies Record<Kind, RuntimeValueName>;
 
 function params(kind: Kind): ParamSpec[] {
   const ps: ParamSpec[] = [
@@ -77,7 +78,7 @@ function recurrentBackward(kind: Kind): LayerBackward {
       const outputs = directionsOf(node).map((prefix) => {
         const bias = node.args['use_bias'] !== false ? e.weight(node, `${prefix}bias`) : 'undefined';
         const args = [node.input.id, e.weight(node, `${prefix}kernel`), e.weight(node, `${prefix}recurrent_kernel`), bias];
-        if (kind === 'simple_rnn') args.push(`(v: tf.Tensor) => ${emitActivation(node.args['activation'] as ActivationValue, 'v', (name) => e.rt.use(name as RuntimeValueName))}`);
+        if (kind === 'simple_rnn') args.push(`(v: tf.Tensor) => ${emitActivation(node.args['activation'] as ActivationValue, 'v', (name) => e.rt.use(name))}`);
         args.push(`{ units: ${node.args['units'] as number}, returnSequences: ${node.args['return_sequences'] === true}${prefix === 'backward_' ? ', backwards: true' : ''} }`);
         e.w.line(`const ${traceLocal(node, suffix(prefix))} = ${e.rt.use(`${fn}ForwardTrace`)}(${args.join(', ')});`);
         return `${traceLocal(node, suffix(prefix))}.output`;

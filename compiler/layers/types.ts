@@ -3,6 +3,7 @@
 // whether L1/L2 reaches it), its codegen, its rule in the derived backward pass and its FLOPs.
 import type { CodeWriter } from '../codegen/writer.js';
 import type { RuntimeImports } from '../codegen/imports.js';
+import type { RuntimeValueName } from '../codegen/runtime-contract.js';
 import type { DiagnosticExtras } from '../diagnostics/make.js';
 import type { LayerNode } from '../ir.js';
 import type { DiagnosticCode } from '../diagnostics/catalogue.js';
@@ -93,7 +94,7 @@ export interface EmitContext {
   /** The TypeScript expression of one of this layer's weights. */
   weight(name: string): string;
   /** Name of a runtime export the emitted code uses (it is imported once at the top). */
-  runtime(name: string): string;
+  runtime(name: RuntimeValueName): string;
   /** The forward pass's boolean `training` flag (dropout, batch norm); see LayerDef.usesTraining. */
   training?: string;
   /** The layer's instance name (`dropout_1`), e.g. to derive a seed. */
