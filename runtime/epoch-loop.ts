@@ -82,7 +82,7 @@ export async function runEpochs(loop: EpochLoop): Promise<void> {
         const size = Math.min(loop.batchSize, n - start);
         const values = await loop.batch({ epoch, index, count, size, rows: () => sets.map((t) => sliceRows(t, start, size, count === 1)) });
         values.forEach((v, i) => {
-          sums[i] += v * size;
+          sums[i] = sums[i]! + v * size;
         });
         if (Date.now() - lastYield > YIELD_EVERY_MS) {
           await new Promise((resolve) => setTimeout(resolve, 0));

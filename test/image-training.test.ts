@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { NncRuntimeError, fit, evaluate, resolveData, tf, useBackend, type TableData, type TrainingRun, type TrainPlan } from '../runtime/index.js';
+import { NncRuntimeError, fit, fitSteps, evaluate, resolveData, tf, useBackend, type StepTrainingRun, type TableData, type TrainingRun, type TrainPlan } from '../runtime/index.js';
 import { loadModel } from './helpers/load.js';
 import { pseudoRandom } from './helpers/reference.js';
 
@@ -135,9 +135,14 @@ describe('a table model: the same losses from its table, from tensors, and from 
     const run = (mod['trainings'] as TrainingRun[])[0]!;
     const table = await resolveData(run.data);
     const seed = run.plan.seed ?? 1;
-    const fromTable = await fit(run.createModel(seed), table, run.plan, { seed });
-    const fromTensors = await fit(run.createModel(seed), { x: tf.tensor2d(table.x), y: tf.tensor2d(table.y) }, run.plan, { seed });
+    const [a, b] = [run.createModel(seed), run.createModel(seed)];
+    const [x, y] = [tf.tensor2d(table.x), tf.tensor2d(table.y)];
+    const fromTable = await fit(a, table, run.plan, { seed });
+    const fromTensors = await fit(b, { x, y }, run.plan, { seed });
     expect(fromTensors.epochs).toEqual(fromTable.epochs);
+    tf.dispose([x, y]);
+    a.dispose();
+    b.dispose();
 
     const out = mkdtempSync(join(tmpdir(), 'nnc-cells-'));
     const cli = spawnSync(process.execPath, [`${root}bin/nnc.js`, 'train', `${root}examples/cells-cnn.nn`, '--backend', 'cpu', '--out', out, '--quiet'], { encoding: 'utf8' });
@@ -146,5 +151,22 @@ describe('a table model: the same losses from its table, from tensors, and from 
     const losses = fromTensors.epochs.map((e) => e.logs['loss']!);
     expect(metrics.history['loss']).toHaveLength(losses.length);
     metrics.history['loss']!.forEach((loss, i) => expect(loss).toBeCloseTo(losses[i]!, 6));
+  });
+});
+
+describe('several models in one loop take samples too', () => {
+  it('examples/gan.nn: the same history from its unlabelled table as from a tensor of its points', async () => {
+    await useBackend('cpu');
+    const mod = await loadModel(read('gan.nn'), 'examples/gan.nn');
+    const run = (mod['stepTrainings'] as StepTrainingRun[])[0]!;
+    const table = await resolveData(run.data);
+    const [first, second] = [run.createModels(1), run.createModels(1)];
+    const fromTable = await fitSteps(first, table, { ...run.plan, epochs: 3 });
+    const points = tf.tensor2d(table.x);
+    const fromTensor = await fitSteps(second, { x: points }, { ...run.plan, epochs: 3 });
+    expect(fromTensor.epochs).toEqual(fromTable.epochs);
+    expect(points.isDisposed).toBe(false);
+    points.dispose();
+    for (const m of [...Object.values(first), ...Object.values(second)]) m.dispose();
   });
 });
