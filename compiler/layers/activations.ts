@@ -2,6 +2,7 @@
 // argument. One entry per activation, with how to emit it alone and, where tfjs can, fused into
 // the preceding matMul, and its derivative for the derived backward pass.
 import type { RuntimeValueName } from '../codegen/runtime-contract.js';
+import { relu6 } from './relu6.js';
 import type { ActivationValue } from './types.js';
 
 /** `rt.activationBackward(name, a, da[, alpha])`: the runtime's derivative of the activations it knows. */
@@ -72,6 +73,7 @@ export const activations: readonly ActivationDef[] = [
     derivative: runtimeDerivative('relu'),
     outputGradient: true,
   },
+  relu6,
   {
     name: 'leaky_relu',
     kerasClass: 'LeakyReLU',

@@ -12,6 +12,7 @@ import { batchNormalization, layerNormalization } from './normalization.js';
 import { poolingLayers } from './pooling.js';
 import { flatten, reshape, upSampling1d, upSampling2d } from './reshaping.js';
 import { repeatVector } from './repeat-vector.js';
+import { zeroPadding2d } from './zero-padding.js';
 import type { LayerDef } from './types.js';
 
 export const layers: readonly LayerDef[] = [
@@ -27,6 +28,7 @@ export const layers: readonly LayerDef[] = [
   reshape,
   upSampling1d,
   upSampling2d,
+  zeroPadding2d,
   repeatVector,
   dropout,
   batchNormalization,

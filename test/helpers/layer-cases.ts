@@ -27,6 +27,8 @@ export const GRADIENT_CASES: Record<string, Case> = {
   sigmoid: one([5, 6], 'dense(4)\n  sigmoid()'),
   tanh: one([5, 6], 'dense(4)\n  tanh()'),
   relu: one([5, 6], 'dense(4)\n  relu()'),
+  // Large constant weights, so that values fall below 0, inside (0, 6) and above 6.
+  relu6: one([5, 6], 'dense(4, kernel: [[8, -3, 1, 5], [6, 2, -8, 1], [-5, 7, 3, 2], [4, -6, 9, -1], [-7, 5, 2, 6], [3, 8, -4, 7]])\n  relu6()\n  dense(2)'),
   leaky_relu: one([5, 6], 'dense(4)\n  leaky_relu(0.2)'),
   elu: one([5, 6], 'dense(4)\n  elu()'),
   softmax: one([5, 6], 'dense(4)\n  softmax()'),
@@ -59,6 +61,7 @@ export const GRADIENT_CASES: Record<string, Case> = {
   reshape: one([3, 12], 'dense(12)\n  reshape([3, 4])\n  dense(2)'),
   up_sampling1d: one([3, 4, 2], 'conv1d(3, 3, padding: same)\n  up_sampling1d(2)'),
   up_sampling2d: one([2, 3, 3, 2], 'conv2d(2, 3, padding: same)\n  up_sampling2d(2)'),
+  zero_padding2d: one([2, 4, 4, 2], 'conv2d(2, 2)\n  zero_padding2d([1, 2, 0, 1])\n  conv2d(2, 2)'),
   repeat_vector: one([3, 4], 'dense(3)\n  repeat_vector(4)\n  lstm(2)'),
   dropout: one([6, 10], 'dense(8, activation: relu)\n  dropout(0.5)\n  dense(3)'),
   batch_normalization: one([6, 4, 4, 2], 'conv2d(3, 3)\n  batch_normalization()'),
@@ -91,6 +94,7 @@ export const PARAM_CASES: Record<string, { model: Case; params: number }> = {
   sigmoid: { model: one([5, 6], 'sigmoid()'), params: 0 },
   tanh: { model: one([5, 6], 'tanh()'), params: 0 },
   relu: { model: one([5, 6], 'relu()'), params: 0 },
+  relu6: { model: one([5, 6], 'relu6()'), params: 0 },
   leaky_relu: { model: one([5, 6], 'leaky_relu(0.1)'), params: 0 },
   elu: { model: one([5, 6], 'elu()'), params: 0 },
   softmax: { model: one([5, 6], 'softmax()'), params: 0 },
@@ -118,6 +122,7 @@ export const PARAM_CASES: Record<string, { model: Case; params: number }> = {
   reshape: { model: one([3, 12], 'reshape([3, 4])'), params: 0 },
   up_sampling1d: { model: one([3, 4, 2], 'up_sampling1d(2)'), params: 0 },
   up_sampling2d: { model: one([2, 3, 3, 2], 'up_sampling2d(2)'), params: 0 },
+  zero_padding2d: { model: one([2, 3, 3, 2], 'zero_padding2d(1)'), params: 0 },
   repeat_vector: { model: one([3, 4], 'repeat_vector(4)'), params: 0 },
   dropout: { model: one([6, 10], 'dropout(0.5)'), params: 0 },
   // gamma, beta (trainable), moving mean and variance (not): 4 per channel
