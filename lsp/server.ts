@@ -15,14 +15,29 @@ import {
   type Connection,
   type DefinitionParams,
   type DocumentFormattingParams,
+  type ExecuteCommandParams,
+  type InitializeParams,
   type InitializeResult,
   type InlayHintParams,
   type ReferenceParams,
   type RenameParams,
   type TextDocumentPositionParams,
+  type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Analysis } from './analysis.js';
+import {
+  adaptCodeActions,
+  adaptCompletion,
+  adaptDiagnostics,
+  adaptHover,
+  adaptSignatureHelp,
+  adaptSymbols,
+  applyFixCommand,
+  clientSupport,
+  fullSupport,
+  type ClientSupport,
+} from './client-support.js';
 import { codeActions } from './code-actions.js';
 import { codeLenses } from './code-lens.js';
 import { completion } from './completion.js';
@@ -49,6 +64,8 @@ export function startServer(connection: Connection, defaults: ServerOptions = {}
   const timers = new Map<string, NodeJS.Timeout>();
   let debounceMs = defaults.debounceMs ?? 10;
   let docsUrl = defaults.docsUrl ?? defaultDocsUrl();
+  // What the client declared it can show; answers are rewritten to fit (see client-support.ts).
+  let support: ClientSupport = fullSupport;
 
   const log = (what: string, e: unknown) => connection.console.error(`nnc: ${what} failed: ${(e as Error)?.stack ?? String(e)}`);
 
@@ -81,7 +98,7 @@ export function startServer(connection: Connection, defaults: ServerOptions = {}
       const doc = documents.get(uri);
       if (!doc || doc.version !== version) return;
       const a = analysisOf(uri)!;
-      const diagnostics = toLspDiagnostics(a, uri, docsUrl);
+      const diagnostics = adaptDiagnostics(toLspDiagnostics(a, uri, docsUrl), support);
       // Let changes that arrived while checking be applied first; a stale result is dropped.
       setImmediate(() => {
         const now = documents.get(uri);
@@ -97,7 +114,8 @@ export function startServer(connection: Connection, defaults: ServerOptions = {}
     timers.set(uri, setTimeout(() => publish(uri, version), debounceMs));
   };
 
-  connection.onInitialize((params: { initializationOptions?: unknown }): InitializeResult => {
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    support = clientSupport(params.capabilities);
     const options = (params.initializationOptions ?? {}) as ServerOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) debounceMs = options.debounceMs;
     if (typeof options.docsUrl === 'string') docsUrl = options.docsUrl;
@@ -117,6 +135,8 @@ export function startServer(connection: Connection, defaults: ServerOptions = {}
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: true,
+        // Only for clients that take code actions as commands, not literals with edits.
+        ...(!support.codeActionLiterals && support.applyEdit ? { executeCommandProvider: { commands: [applyFixCommand] } } : {}),
       },
       serverInfo: { name: 'nnc' },
     };
@@ -132,9 +152,9 @@ export function startServer(connection: Connection, defaults: ServerOptions = {}
   });
 
   const at = (a: Analysis, position: { line: number; character: number }) => toOffset(a.lines, position);
-  connection.onHover(guard('hover', null, (a, p: TextDocumentPositionParams) => hover(a, at(a, p.position))));
-  connection.onCompletion(guard('completion', [], (a, p: CompletionParams) => completion(a, at(a, p.position))));
-  connection.onSignatureHelp(guard('signature help', null, (a, p: TextDocumentPositionParams) => signatureHelp(a, at(a, p.position))));
+  connection.onHover(guard('hover', null, (a, p: TextDocumentPositionParams) => adaptHover(hover(a, at(a, p.position)), support)));
+  connection.onCompletion(guard('completion', [], (a, p: CompletionParams) => adaptCompletion(completion(a, at(a, p.position)), support)));
+  connection.onSignatureHelp(guard('signature help', null, (a, p: TextDocumentPositionParams) => adaptSignatureHelp(signatureHelp(a, at(a, p.position)), support)));
   connection.onDefinition(guard('definition', null, (a, p: DefinitionParams) => definition(a, at(a, p.position), p.textDocument.uri)));
   connection.onReferences(guard('references', [], (a, p: ReferenceParams) => references(a, at(a, p.position), p.textDocument.uri, p.context.includeDeclaration)));
   connection.onPrepareRename(guard('prepare rename', null, (a, p: TextDocumentPositionParams) => prepareRename(a, at(a, p.position))));
@@ -148,13 +168,17 @@ export function startServer(connection: Connection, defaults: ServerOptions = {}
       }
     }),
   );
-  connection.onDocumentSymbol(guard('document symbols', [], (a) => documentSymbols(a)));
+  connection.onDocumentSymbol(guard('document symbols', [], (a, p: { textDocument: { uri: string } }) => adaptSymbols(documentSymbols(a), p.textDocument.uri, support)));
   connection.onFoldingRanges(guard('folding ranges', [], (a) => foldingRanges(a)));
   connection.languages.semanticTokens.on(guard('semantic tokens', { data: [] }, (a) => semanticTokens(a)));
   connection.onDocumentFormatting(guard('formatting', [], (a, _p: DocumentFormattingParams) => formatDocument(a)));
-  connection.onCodeAction(guard('code actions', [], (_a, p: CodeActionParams) => codeActions(p.context.diagnostics, p.textDocument.uri)));
+  connection.onCodeAction(guard('code actions', [], (_a, p: CodeActionParams) => adaptCodeActions(codeActions(p.context.diagnostics, p.textDocument.uri), support)));
   connection.onCodeLens(guard('code lens', [], (a) => codeLenses(a)));
   connection.languages.inlayHint.on(guard('inlay hints', [], (a, p: InlayHintParams) => inlayHints(a, p.range)));
+  connection.onExecuteCommand(async (p: ExecuteCommandParams) => {
+    const edit = p.command === applyFixCommand ? (p.arguments?.[0] as WorkspaceEdit | undefined) : undefined;
+    if (edit) await connection.workspace.applyEdit(edit);
+  });
 
   documents.listen(connection);
   connection.listen();

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import {
+  type ClientCapabilities,
   createProtocolConnection,
   StreamMessageReader,
   StreamMessageWriter,
@@ -25,8 +26,29 @@ export interface TestClient {
   stderr(): string;
 }
 
-export async function startClient(initializationOptions: object = {}): Promise<TestClient> {
-  const child = spawn(process.execPath, [`${root}bin/nnc.js`, 'lsp', '--stdio'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+/** What VS Code declares (the parts the server reads): snippets, markdown, code action literals, …. */
+export const editorCapabilities: ClientCapabilities = {
+  workspace: { applyEdit: true },
+  textDocument: {
+    completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown', 'plaintext'] } },
+    hover: { contentFormat: ['markdown', 'plaintext'] },
+    signatureHelp: { signatureInformation: { documentationFormat: ['markdown', 'plaintext'], parameterInformation: { labelOffsetSupport: true } } },
+    documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+    publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
+    codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
+  },
+};
+
+export interface ClientOptions {
+  /** The client's declared capabilities (default: what VS Code declares). */
+  capabilities?: ClientCapabilities;
+  /** The server to run (default: this checkout's `node bin/nnc.js lsp --stdio`). */
+  server?: { command: string; args: string[]; cwd?: string };
+}
+
+export async function startClient(initializationOptions: object = {}, options: ClientOptions = {}): Promise<TestClient> {
+  const server = options.server ?? { command: process.execPath, args: [`${root}bin/nnc.js`, 'lsp', '--stdio'], cwd: root };
+  const child = spawn(server.command, server.args, { cwd: server.cwd ?? root, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += String(d)));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
@@ -42,7 +64,7 @@ export async function startClient(initializationOptions: object = {}): Promise<T
     }
   });
   connection.listen();
-  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {}, initializationOptions });
+  await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: options.capabilities ?? editorCapabilities, initializationOptions });
   await connection.sendNotification('initialized', {});
   return {
     connection,

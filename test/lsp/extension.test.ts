@@ -1,68 +1,102 @@
-// The VS Code extension's client (plain JS, no vscode-languageclient) against the real server, with
-// a stand-in for the `vscode` API: documents sync, diagnostics arrive, providers answer.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
+// The VS Code extension as it ships (lsp/vscode/dist/extension.js: our code and vscode-languageclient,
+// bundled by esbuild) run outside VS Code: only the `vscode` module is a fake (fake-vscode.ts), the
+// client library is the real one. In a temp workspace where nnc is only in node_modules (no `nnc`
+// on PATH), it finds the server there, starts it, syncs a document and shows its diagnostics; it
+// restarts on command and on a settings change; with no server anywhere it says so in words.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, realpathSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
-import { fakeVscode } from './fake-vscode.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fakeVscode, requireWithVscode } from './fake-vscode.js';
 
-const require = createRequire(import.meta.url);
-const { createEndpoint } = require('../../lsp/vscode/jsonrpc.js');
-const { registerFeatures } = require('../../lsp/vscode/client.js');
 const root = fileURLToPath(new URL('../../', import.meta.url));
+const bundle = join(root, 'lsp', 'vscode', 'dist', 'extension.js');
 
-const server = spawn(process.execPath, [`${root}bin/nnc.js`, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
-const endpoint = createEndpoint(server.stdout, server.stdin);
-afterAll(async () => {
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  await endpoint.request('shutdown', null);
-  endpoint.notify('exit', null);
-  await exited;
+interface Extension {
+  activate(context: { subscriptions: { dispose(): void }[] }): Promise<void>;
+  deactivate(): Promise<void>;
+  currentClient(): { isRunning(): boolean } | undefined;
+}
+
+/** A workspace with nnc installed in node_modules (a link to this checkout, as `npm link` makes). */
+function workspaceWithNnc(): string {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'nnc-ws-')));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(root, join(dir, 'node_modules', 'nnc'), 'dir');
+  return dir;
+}
+
+const originalPath = process.env['PATH'];
+let running: Extension | undefined;
+afterEach(async () => {
+  await running?.deactivate();
+  running = undefined;
+  process.env['PATH'] = originalPath;
 });
 
-const token = { isCancellationRequested: false };
-const pos = (line: number, character: number) => ({ line, character });
+beforeAll(() => {
+  // The same build step `vsce package` runs (the manifest's vscode:prepublish script).
+  const r = spawnSync('npm', ['run', '--silent', 'vscode:prepublish'], { cwd: join(root, 'lsp', 'vscode'), encoding: 'utf8' });
+  expect(r.status, r.stderr + r.stdout).toBe(0);
+}, 60_000);
 
-describe('the VS Code client', () => {
-  it('syncs a document and runs every provider', async () => {
-    const init = await endpoint.request('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
-    endpoint.notify('initialized', {});
-    const fake = fakeVscode();
-    registerFeatures(fake.vscode, endpoint, { subscriptions: [] }, { semanticTokens: init.capabilities.semanticTokensProvider.legend });
-    expect(Object.keys(fake.providers).sort()).toEqual(
-      ['codeActions', 'codeLens', 'completion', 'definition', 'documentSymbols', 'folding', 'formatting', 'hover', 'inlayHints', 'references', 'rename', 'semanticTokens', 'signatureHelp'].sort(),
-    );
-    const uri = 'file:///tmp/ext.nn';
-    const text = 'model Net {\n  input x: [batch, 3]\n  dens(4)\n}\n';
-    fake.listeners['open']![0]!(fake.document(uri, text));
-    const fixed = 'model Net {\n  input x: [batch, 3]\n  dense(4)\n}\n';
-    // Diagnostics for the misspelling, then a quick fix from them.
-    for (let i = 0; i < 200 && !fake.diagnostics.get(uri); i++) await new Promise((r) => setTimeout(r, 10));
-    const [diag] = fake.diagnostics.get(uri) as { message: string; code: { value: string } }[];
-    expect(diag!.code.value).toBe('NN2001');
-    const p = fake.providers as Record<string, Record<string, (...a: unknown[]) => Promise<unknown>>>;
-    const doc = fake.document(uri, text);
-    const actions = (await p['codeActions']!['provideCodeActions']!(doc, new fake.vscode.Range(pos(2, 2) as never, pos(2, 6) as never), { diagnostics: [diag] }, token)) as { title: string; edit: { edits: { newText: string }[] } }[];
-    expect(actions.map((a) => a.title)).toEqual(['Change to `dense`']);
-    expect(actions[0]!.edit.edits[0]!.newText).toBe('dense');
+describe('the VS Code extension (its bundle, with vscode-languageclient)', () => {
+  it('finds nnc in the workspace node_modules and shows its diagnostics', async () => {
+    const workspace = workspaceWithNnc();
+    process.env['PATH'] = '/nonexistent'; // nothing on PATH: the workspace's nnc or nothing
+    const fake = fakeVscode({ workspaceFolder: workspace });
+    const extension = (running = requireWithVscode<Extension>(bundle, fake.vscode));
+    await extension.activate({ subscriptions: [] });
+    expect(fake.errors).toEqual([]);
+    expect(extension.currentClient()?.isRunning()).toBe(true);
+    expect(fake.outputLines.join('\n')).toContain(`${join(workspace, 'node_modules', 'nnc', 'bin', 'nnc.js')} (found in the workspace)`);
 
-    fake.listeners['change']![0]!({ document: fake.document(uri, fixed, 2), contentChanges: [{}] });
-    const fixedDoc = fake.document(uri, fixed, 2);
-    const hover = (await p['hover']!['provideHover']!(fixedDoc, pos(2, 3), token)) as { contents: { value: string } };
-    expect(hover.contents.value).toContain('→ [batch, 4]');
-    const items = (await p['completion']!['provideCompletionItems']!(fixedDoc, pos(3, 0), token)) as { label: string; insertText: { value: string } }[];
-    expect(items.find((i) => i.label === 'dense')!.insertText.value).toBe('dense(${1:units})');
-    const hints = (await p['inlayHints']!['provideInlayHints']!(fixedDoc, new fake.vscode.Range(pos(0, 0) as never, pos(5, 0) as never), token)) as { label: string }[];
-    expect(hints.map((h) => h.label)).toEqual(['▸ [batch, 4]']);
-    const lenses = (await p['codeLens']!['provideCodeLenses']!(fixedDoc, token)) as { command: { title: string } }[];
-    expect(lenses[0]!.command.title).toContain('16 parameters');
-    const symbols = (await p['documentSymbols']!['provideDocumentSymbols']!(fixedDoc, token)) as { name: string }[];
-    expect(symbols.map((s) => s.name)).toEqual(['Net']);
-    const edit = (await p['rename']!['provideRenameEdits']!(fixedDoc, pos(1, 8), 'features')) as { edits: unknown[] };
-    expect(edit.edits).toHaveLength(1);
-    const formatted = (await p['formatting']!['provideDocumentFormattingEdits']!(fixedDoc, { tabSize: 2, insertSpaces: true }, token)) as unknown[];
-    expect(formatted).toEqual([]);
-    const tokens = (await p['semanticTokens']!['provideDocumentSemanticTokens']!(fixedDoc, token)) as { data: Uint32Array };
-    expect(tokens.data.length).toBeGreaterThan(0);
+    const file = join(workspace, 'net.nn');
+    const published = fake.nextDiagnostics(`file://${file}`);
+    fake.open(file, 'model Net {\n  input x: [batch, 3]\n  dense(8, in: 4)\n}\n');
+    const [d, ...rest] = await published;
+    expect(rest).toEqual([]);
+    expect({ code: d!.code, message: d!.message.split('\n')[0], range: d!.range }).toEqual({
+      code: { value: 'NN3102', target: expect.objectContaining({ scheme: 'file' }) },
+      message: 'shape mismatch at the input of `dense`',
+      range: { start: { line: 2, character: 11 }, end: { line: 2, character: 16 } },
+    });
+    // The code's link is the installed docs (shipped in the package), which exist.
+    const target = (d!.code as { target: { toString(): string } }).target.toString();
+    expect(target).toMatch(/\/docs\/diagnostics\.md#nn3102-shape-mismatch-at-the-input-of-a-layer$/);
+  }, 30_000);
+
+  it('restarts on its command and when the nn.server settings change', async () => {
+    const workspace = workspaceWithNnc();
+    const fake = fakeVscode({ workspaceFolder: workspace });
+    const extension = (running = requireWithVscode<Extension>(bundle, fake.vscode));
+    await extension.activate({ subscriptions: [] });
+    const first = extension.currentClient();
+    await fake.commands.get('nn.restartServer')!();
+    const second = extension.currentClient();
+    expect(second).not.toBe(first);
+    expect(first?.isRunning()).toBe(false);
+    expect(second?.isRunning()).toBe(true);
+    fake.changeSettings({ 'nn.server.args': [] });
+    for (let i = 0; i < 200 && (extension.currentClient() === second || !extension.currentClient()?.isRunning()); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(extension.currentClient()).not.toBe(second);
+    expect(second?.isRunning()).toBe(false);
+    expect(extension.currentClient()?.isRunning()).toBe(true);
+  }, 30_000);
+
+  it('without a server anywhere, says where it looked instead of `spawn nnc ENOENT`', async () => {
+    const empty = realpathSync(mkdtempSync(join(tmpdir(), 'nnc-empty-')));
+    process.env['PATH'] = '/nonexistent';
+    const fake = fakeVscode({ workspaceFolder: empty, settings: { 'nn.server.path': 'missing/nnc.js' } });
+    const extension = (running = requireWithVscode<Extension>(bundle, fake.vscode));
+    await extension.activate({ subscriptions: [] });
+    expect(extension.currentClient()).toBeUndefined();
+    expect(fake.errors).toHaveLength(1);
+    expect(fake.errors[0]).toContain('The nn language server (nnc) was not found');
+    expect(fake.errors[0]).toContain(join(empty, 'node_modules', 'nnc'));
+    expect(fake.errors[0]).toContain(`no file ${join(empty, 'missing', 'nnc.js')}`);
+    expect(fake.errors[0]).not.toContain('ENOENT');
   });
 });

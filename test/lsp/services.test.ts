@@ -1,4 +1,6 @@
 // The language features, called in-process on an Analysis (the stdio tests check the wiring).
+// Positions are written into the source as `$0` (cursor.ts); answers that read better whole are
+// inline snapshots.
 import { describe, expect, it } from 'vitest';
 import { layers } from '../../compiler/layers/registry.js';
 import { analyze } from '../../lsp/analysis.js';
@@ -13,6 +15,8 @@ import { definition, references, rename } from '../../lsp/navigation.js';
 import { documentSymbols, foldingRanges } from '../../lsp/outline.js';
 import { semanticTokens, semanticTokensLegend } from '../../lsp/semantic-tokens.js';
 import { signatureHelp } from '../../lsp/signature-help.js';
+import { CompletionItemKind } from 'vscode-languageserver';
+import { at } from './cursor.js';
 
 const uri = 'file:///work/net.nn';
 const source = `// A small network.
@@ -46,29 +50,55 @@ function offsetOf(text: string, needle: string, n = 1, at: 'start' | 'end' = 'st
 
 describe('language features', () => {
   const a = analyze(source, 1, 'net.nn');
+  /** The markdown of the hover at `$0`. */
+  const hoverText = (marked: string) => (hover(at(marked).analysis, at(marked).offset)!.contents as { value: string }).value;
+  const labels = (marked: string) => completion(at(marked).analysis, at(marked).offset).map((i) => i.label);
+  const model = (body: string) => `model Net {\n  input x: [batch, 3]\n${body}\n}\n`;
 
-  it('hover over a layer shows its output shape, parameters and FLOPs', () => {
-    const h = hover(a, offsetOf(source, 'dense(8') + 2)!;
-    const text = (h.contents as { value: string }).value;
-    expect(text).toContain('[batch, 8]');
-    expect(text).toContain('**parameters** 32');
-    expect(text).toContain('**FLOPs per example** 48'); // 2·3·8
-    expect(text).toContain('units');
+  it('hover over a layer shows its output shape, parameters, FLOPs and documentation', () => {
+    expect(hoverText(model('  let hidden = x |> de$0nse(8, activation: relu)\n  dense(4)'))).toMatchInlineSnapshot(`
+      "\`\`\`nn
+      dense(units: 8, activation: relu, use_bias: true) → [batch, 8]
+      \`\`\`
+
+      **output** \`[batch, 8]\` (input \`[batch, 3]\`)  
+      **parameters** 32  
+      **weights** kernel [3, 8], bias [8]  
+      **FLOPs per example** 48
+
+      Fully connected layer: every output unit sees every input feature. y = activation(x·W + b).
+
+      - \`units: int\`: Number of output units (neurons).
+      - \`activation: activation = linear\`: Activation applied to the output.
+      - \`use_bias: bool = true\`: Whether the layer adds a bias vector.
+      - \`in: int?\`: Expected size of the input’s last axis; checked, never needed (it is inferred).
+      - \`kernel: tensor?\`: Constant initial weights, shape [in, units] (e.g. \`[[0.8], [0.2]]\`).
+      - \`bias: tensor?\`: Constant initial bias, shape [units]."
+    `);
   });
 
   it('hover over a value shows its shape', () => {
-    const text = (hover(a, offsetOf(source, 'x |>'))!.contents as { value: string }).value;
-    expect(text).toContain('x: [batch, 3]');
-    const hidden = (hover(a, offsetOf(source, 'hidden'))!.contents as { value: string }).value;
-    expect(hidden).toContain('hidden: [batch, 8]');
-    const output = (hover(a, offsetOf(source, 'y: [batch'))!.contents as { value: string }).value;
-    expect(output).toContain('(output) y: [batch, 4]');
+    expect(hoverText(model('  let hidden = $0x |> dense(8)\n  output y: [batch, 8]'))).toMatchInlineSnapshot(`
+      "\`\`\`nn
+      x: [batch, 3]
+      \`\`\`
+
+      float32 tensor"
+    `);
+    expect(hoverText(model('  let hid$0den = x |> dense(8)\n  output y: [batch, 8]'))).toContain('hidden: [batch, 8]');
+    expect(hoverText(model('  let hidden = x |> dense(8)\n  output $0y: [batch, 8]'))).toContain('(output) y: [batch, 8]');
   });
 
   it('hover over a model name shows its totals', () => {
-    const text = (hover(a, offsetOf(source, 'Net on'))!.contents as { value: string }).value;
-    expect(text).toContain('**parameters** 68');
-    expect(text).toContain('**FLOPs per example** 112');
+    expect(hoverText(source.replace('train Net on', 'train N$0et on'))).toMatchInlineSnapshot(`
+      "\`\`\`nn
+      model Net(x: [batch, 3]) → [batch, 4]
+      \`\`\`
+
+      **layers** 3  
+      **parameters** 68 (68 trainable)  
+      **FLOPs per example** 116"
+    `);
   });
 
   it('inlay hints: one shape after each layer', () => {
@@ -79,58 +109,74 @@ describe('language features', () => {
 
   it('a code lens with each model’s totals', () => {
     const lenses = codeLenses(a);
-    expect(lenses).toHaveLength(1);
-    expect(lenses[0]!.command!.title).toBe('68 parameters (68 trainable) · 3 layers · 112 FLOPs/example · [batch, 3] → [batch, 4]');
+    expect(lenses.map((l) => l.command!.title)).toMatchInlineSnapshot(`
+      [
+        "68 parameters (68 trainable) · 3 layers · 116 FLOPs/example · [batch, 3] → [batch, 4]",
+      ]
+    `);
   });
 
-  it('completion in a model offers every registered layer, with a snippet', () => {
-    const text = source.replace('  relu()\n', '  de\n');
-    const items = completion(analyze(text), offsetOf(text, '  de\n') + 4);
-    const labels = items.map((i) => i.label);
-    for (const l of layers) expect(labels).toContain(l.name);
+  it('completion in a model offers every registered layer (with a snippet), the values in scope and the statements', () => {
+    const typed = at(model('  let hidden = x |> dense(8)\n  de$0'));
+    const items = completion(typed.analysis, typed.offset);
+    for (const l of layers) expect(items.map((i) => i.label)).toContain(l.name);
     expect(items.find((i) => i.label === 'dense')!.insertText).toBe('dense(${1:units})');
-    expect(labels).toContain('hidden');
-    expect(labels).toContain('input');
+    expect(items.filter((i) => i.kind !== CompletionItemKind.Function).map((i) => i.label)).toMatchInlineSnapshot(`
+      [
+        "x",
+        "hidden",
+        "input",
+        "output",
+        "let",
+        "layer",
+        "repeat",
+      ]
+    `);
   });
 
-  it('completion inside a layer call offers its named arguments, then activations', () => {
-    const text = source.replace('dense(4)', 'dense(4, )');
-    const items = completion(analyze(text), offsetOf(text, 'dense(4, ', 1, 'end'));
-    expect(items.map((i) => i.label)).toEqual(expect.arrayContaining(['activation:', 'use_bias:']));
-    expect(items.map((i) => i.label)).not.toContain('units:');
-    const t2 = source.replace('dense(4)', 'dense(4, activation: )');
-    const acts = completion(analyze(t2), offsetOf(t2, 'activation: )', 1, 'start') + 'activation: '.length).map((i) => i.label);
-    expect(acts).toEqual(expect.arrayContaining(['relu', 'sigmoid', 'softmax']));
+  it('completion inside a layer call offers its named arguments not yet given, then activations', () => {
+    expect(labels(model('  dense(4, $0)'))).toMatchInlineSnapshot(`
+      [
+        "activation:",
+        "use_bias:",
+        "in:",
+        "kernel:",
+        "bias:",
+        "x",
+      ]
+    `);
+    expect(labels(model('  dense(4, activation: $0)'))).toEqual(expect.arrayContaining(['relu', 'sigmoid', 'softmax']));
   });
 
-  it('completion in a train block: settings, losses, optimizers, metrics; models after `train`', () => {
-    const settings = completion(a, offsetOf(source, '  epochs')).map((i) => i.label);
-    expect(settings).toEqual(expect.arrayContaining(['loss', 'optimizer', 'epochs', 'metrics', 'batch', 'shuffle', 'seed']));
-    const losses = completion(a, offsetOf(source, 'loss: ', 1, 'end')).map((i) => i.label);
-    expect(losses).toEqual(expect.arrayContaining(['mse', 'binary_crossentropy', 'categorical_crossentropy']));
-    const optimizers = completion(a, offsetOf(source, 'optimizer: ', 1, 'end')).map((i) => i.label);
-    expect(optimizers).toEqual(expect.arrayContaining(['sgd', 'adam']));
-    const text = source.replace('epochs: 3', 'metrics: ');
-    expect(completion(analyze(text), offsetOf(text, 'metrics: ', 1, 'end')).map((i) => i.label)).toContain('accuracy');
-    const t2 = source + 'train ';
-    expect(completion(analyze(t2), t2.length).map((i) => i.label)).toEqual(['Net']);
-    const t3 = source + 'train Net on ';
-    expect(completion(analyze(t3), t3.length).map((i) => i.label)).toEqual(['points']);
+  it('completion in a train block: settings, losses, optimizers, metrics; models after `train`, data after `on`', () => {
+    const train = (body: string) => source.replace('  loss: mse\n  optimizer: adam(lr: 0.01)\n  epochs: 3\n', body);
+    expect(labels(train('  loss: mse\n  $0\n'))).toEqual(expect.arrayContaining(['loss', 'optimizer', 'epochs', 'metrics', 'batch', 'shuffle', 'seed']));
+    expect(labels(train('  loss: $0\n'))).toEqual(expect.arrayContaining(['mse', 'binary_crossentropy', 'categorical_crossentropy']));
+    expect(labels(train('  optimizer: $0\n'))).toEqual(expect.arrayContaining(['sgd', 'adam']));
+    expect(labels(train('  optimizer: adam($0)\n'))).toEqual(expect.arrayContaining(['lr:']));
+    expect(labels(train('  metrics: $0\n'))).toContain('accuracy');
+    expect(labels(`${source}train $0`)).toEqual(['Net']);
+    expect(labels(`${source}train Net on $0`)).toEqual(['points']);
   });
 
   it('completion of dimension symbols in a tensor type', () => {
-    const text = source.replace('input x: [batch, 3]', 'input x: [')
-    const labels = completion(analyze(text), offsetOf(text, 'input x: [', 1, 'end')).map((i) => i.label);
-    expect(labels).toContain('batch');
+    expect(labels('model Net {\n  input x: [$0\n}\n')).toContain('batch');
+    expect(labels('model Net {\n  input x: [n, 3]\n  input y: [$0\n}\n')).toEqual(expect.arrayContaining(['batch', 'n']));
   });
 
   it('signature help marks the parameter being typed', () => {
-    const text = source.replace('dense(4)', 'dense(4, activation: ');
-    const help = signatureHelp(analyze(text), offsetOf(text, 'activation: ', 2, 'end'))!;
-    expect(help.signatures[0]!.label).toMatch(/^dense\(units: int, activation: activation = linear/);
-    expect(help.activeParameter).toBe(1);
-    const first = signatureHelp(a, offsetOf(source, 'dense(4', 1, 'end'))!;
-    expect(first.activeParameter).toBe(0);
+    const help = (marked: string) => {
+      const h = signatureHelp(at(marked).analysis, at(marked).offset)!;
+      return { label: h.signatures[0]!.label, active: h.activeParameter };
+    };
+    expect(help(model('  dense($0'))).toMatchInlineSnapshot(`
+      {
+        "active": 0,
+        "label": "dense(units: int, activation: activation = linear, use_bias: bool = true, in: int?, kernel: tensor?, bias: tensor?)",
+      }
+    `);
+    expect(help(model('  dense(4, activation: $0')).active).toBe(1);
+    expect(help(model('  dense(4, use_bias: true, $0')).active).toBeUndefined();
   });
 
   it('definition, references and rename of a model, a let value and a dimension symbol', () => {
