@@ -12,6 +12,7 @@ const reference: Record<string, (x: number, alpha?: number) => number> = {
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   tanh: (x) => Math.tanh(x),
   relu: (x) => Math.max(0, x),
+  relu6: (x) => Math.min(Math.max(0, x), 6),
   leaky_relu: (x, a = 0.2) => (x >= 0 ? x : a * x),
   elu: (x, a = 1) => (x >= 0 ? x : a * (Math.exp(x) - 1)),
   step: (x) => (x > 0 ? 1 : 0),
@@ -74,6 +75,7 @@ describe.each(['cpu', 'wasm'] as const)('layers on %s', (backend) => {
       ['sigmoid()', (v) => reference['sigmoid']!(v)],
       ['tanh()', Math.tanh],
       ['relu()', (v) => Math.max(0, v)],
+      ['relu6()', (v) => reference['relu6']!(v)],
       ['leaky_relu()', (v) => reference['leaky_relu']!(v)],
       ['leaky_relu(alpha: 0.1)', (v) => reference['leaky_relu']!(v, 0.1)],
       ['elu()', (v) => reference['elu']!(v)],
@@ -86,6 +88,9 @@ describe.each(['cpu', 'wasm'] as const)('layers on %s', (backend) => {
     }
     const { y } = await forward('model S { input x: [batch, 5]\n softmax() }', 'S', x);
     expectClose(y, x.map(softmaxRow));
+    // relu6's cap, which the values above do not reach.
+    const large = [[-7, 5.5, 6, 6.5, 40]];
+    expectClose((await forward('model C { input x: [batch, 5]\n relu6() }', 'C', large)).y, [[0, 5.5, 6, 6, 6]]);
   });
 
   it('dense on a rank-3 input applies to the last axis', async () => {
