@@ -128,7 +128,7 @@ function describeLayerNodes(nodes: LayerNode[]): string {
 
 function describeBlockCall(name: string, nodes: LayerNode[]): string {
   const params = nodes.reduce((n, x) => n + x.paramCount, 0);
-  const flops = nodes.reduce<number | undefined>((n, x) => (n === undefined ? undefined : x.weights.length === 0 ? n : flopsPerExample(x) === undefined ? undefined : n + flopsPerExample(x)!), 0);
+  const flops = nodes.reduce<number | undefined>((n, x) => (n === undefined || flopsPerExample(x) === undefined ? undefined : n + flopsPerExample(x)!), 0);
   const instances = new Set(nodes.map((n) => n.scope?.split('/')[0])).size;
   const layerCount = instances > 1 ? `${nodes.length / instances} per instance, ${instances} instances (each with its own weights)` : String(nodes.length);
   const facts = [`**output** \`${showShape(nodes[nodes.length - 1]!.shape)}\``, `**layers** ${layerCount}`, `**parameters** ${formatCount(params)}`];
