@@ -9,7 +9,7 @@ import ts from 'typescript';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { compile } from '../compiler/compile.js';
 import { CodeWriter } from '../compiler/codegen/writer.js';
-import { functionLocals, generatedLocalNames, nameModelValues, valueNames } from '../compiler/codegen/locals.js';
+import { functionLocals, generatedLocalNames, modelFunctionScope, nameModelValues, valueNames } from '../compiler/codegen/locals.js';
 import { keywordNames } from '../grammar/tokens.js';
 import { useBackend } from '../runtime/index.js';
 import { loadModel, outDir } from './helpers/load.js';
@@ -98,6 +98,13 @@ describe('names the generated code writes itself', () => {
       }),
     );
     expect(typeErrors(files)).toEqual([]);
+  });
+
+  it('leave a fresh local clear of the function\'s own locals and of the model\'s values', () => {
+    const model = nameModelValues(compile(program('out', 'model')).program.models[0]!, ['ByInput']);
+    expect(valueNames(model)).toEqual(['out_', 'dense', 'dense_1']);
+    const scope = modelFunctionScope('lossAndGradients', model);
+    expect([scope.local('out'), scope.fresh('out'), scope.fresh('dense'), scope.fresh('dense'), scope.fresh('grad')]).toEqual(['out', 'out__2', 'dense_2', 'dense_3', 'grad']);
   });
 
   it('are renamed in the output, as TypeScript keywords are', () => {
