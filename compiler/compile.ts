@@ -11,15 +11,19 @@ import type { SourceFileNode } from './syntax/ast.js';
 import { compilerVersion } from './version.js';
 
 export interface CompileOptions {
-  /** The file name shown in diagnostics and in the generated header. */
+  /**
+   * The file name shown in diagnostics and in the generated header; its base name marks where each
+   * part of the generated code comes from (`// chain.nn:5 dense(8)`). Default `input.nn`.
+   */
   fileName?: string;
   /** Module specifier generated code imports the runtime from (default `nnc-runtime`). */
   runtimeModule?: string;
   /** Skip code generation (checking only: faster, for `nnc check` and the editor). */
   emit?: boolean;
   /**
-   * Emit `lossAndGradients` (the backward pass derived by the compiler) on models that are a chain
-   * of dense layers; the training loop then uses it instead of the gradient tape where it applies
+   * Emit `lossAndGradients` (the backward pass derived by the compiler) on single-input,
+   * single-output models whose layers all have a backward rule (codegen/backward.ts); the training
+   * loop then uses it instead of the gradient tape where it applies
    * (docs/performance.md). On by default; `false` leaves it out, so training uses the tape.
    */
   derivedBackward?: boolean;
@@ -63,8 +67,8 @@ export function compile(source: string, options: CompileOptions = {}): CompileRe
       });
     }
   } catch (e) {
-    // A bug in nnc, in any phase, must still end in a diagnostic, never a stack trace in the user's face.
-    output = undefined;
+    // A bug in nnc, in any phase (code generation too), must still end in a diagnostic, never a
+    // stack trace in the user's face.
     sink.add(diagnostic('NN5002', { start: 0, end: 0 }, `internal compiler error: ${e instanceof Error ? e.message : String(e)}`, { help: 'please report this with the file that caused it' }));
   }
   const hasErrors = sink.hasErrors;
