@@ -1,8 +1,9 @@
 // Code generation owns its names (compiler/codegen/locals.ts): every local the emitter writes,
 // taken from its own table so that the list cannot go stale, is tried as an input's name, a `let`
-// name, a data set's name and a model's name. Each program compiles, its TypeScript passes
-// `tsc --strict`, and it trains through the derived backward pass (where `out`, `yTrue` and `loss`
-// are locals) to exactly the numbers of the same program with plain names.
+// name (of a one-input and of a two-input model), a data set's name and a model's name. Each
+// program compiles, its TypeScript passes `tsc --strict`, and it trains through the derived backward
+// pass (where `out`, `yTrue` and `loss` are locals) and predicts to exactly the numbers of the same
+// program with plain names.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -38,6 +39,13 @@ model ByLet {
 model ${model} {
   input x: [batch, 2]
   dense(1, activation: sigmoid)
+}
+
+model Pair {
+  input ${input}: [batch, 2]
+  input other: [batch, 2]
+  let joined = concat(${input}, other) |> dense(3)
+  output joined
 }
 
 data ${data} = table {
@@ -130,6 +138,21 @@ describe('names the generated code writes itself', () => {
         expect(trained, `${name} (${use})`).toEqual(reference);
       }
     }
+  });
+
+  it('predict through a several-input model (forwardAll) as with plain names', async () => {
+    const predictPair = async (source: string, input: string) => {
+      const mod = await loadModel(source, 'pair.nn');
+      const model = new mod['Pair']({ seed: 3 });
+      const { joined } = model.predict({ [input]: [[1, 2]], other: [[3, -4]] });
+      const values = Array.from(joined.dataSync() as Float32Array);
+      joined.dispose();
+      model.dispose();
+      return values;
+    };
+    const reference = await predictPair(program('', 'plain'), 'x');
+    expect(reference).toHaveLength(3);
+    for (const name of names) expect(await predictPair(program(name, 'model'), name), name).toEqual(reference);
   });
 });
 
