@@ -99,6 +99,23 @@ describe('client capabilities', () => {
     expect(richHelp.signatures[0]!.parameters![1]!.label).toEqual(expect.arrayContaining([expect.any(Number)]));
   });
 
+  it('outline and a training setting’s docs: a tree and markdown for the editor, a flat list and plain text for the bare client', async () => {
+    const uri = 'file:///tmp/caps-outline.nn';
+    const source = at('model Net {\n  input x: [batch, 3]\n  dense(1)\n}\ndata d = table {\n  a, b, c -> y\n  1, 2, 3 -> 1\n}\ntrain Net on d {\n  $0\n}\n');
+    await Promise.all([openAndWait(bare, uri, source.text), openAndWait(editor, uri, source.text)]);
+    const symbolsOf = (c: TestClient) => c.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } }) as Promise<{ name: string; containerName?: string; children?: unknown[] }[]>;
+    const [flat, tree] = await Promise.all([symbolsOf(bare), symbolsOf(editor)]);
+    expect(flat.map((s) => [s.name, s.containerName ?? null])).toEqual([['Net', null], ['x', 'Net'], ['dense', 'Net'], ['d', null], ['train Net on d', null]]);
+    expect(tree.map((s) => s.name)).toEqual(['Net', 'd', 'train Net on d']);
+    const epochsOf = async (c: TestClient) =>
+      ((await c.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: source.position })) as CompletionItem[]).find((i) => i.label === 'epochs')!.documentation as { kind: string; value: string };
+    const [plainDoc, markdownDoc] = await Promise.all([epochsOf(bare), epochsOf(editor)]);
+    expect(markdownDoc.kind).toBe('markdown');
+    expect(markdownDoc.value).toContain('**default**');
+    expect(plainDoc.kind).toBe('plaintext');
+    expect(plainDoc.value).not.toContain('**');
+  });
+
   it('diagnostics: related places in the message and no code link when the client does not take them', async () => {
     const uri = 'file:///tmp/caps-diagnostics.nn';
     const text = 'model Net {\n  input x: [batch, 3]\n  dense(8, in: 4)\n}\n';
