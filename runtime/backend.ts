@@ -100,7 +100,7 @@ export async function useBackend(name: BackendName, options: UseBackendOptions =
   if (name === 'webgpu') await enableWebGpu();
   if (name === 'wasm') {
     installWasmKernels(options.wasmKernels ?? 'fast');
-    if (options.wasmPaths !== undefined && !wasmStarted()) {
+    if (options.wasmPaths != null && !wasmStarted()) {
       try {
         setWasmPaths(options.wasmPaths);
       } catch (error) {

@@ -16,10 +16,15 @@ export interface WasmFetchWatch {
 
 const NOT_WATCHING: WasmFetchWatch = { stop: () => [] };
 
+/** The request's URL, absolute against the page's (tfjs requests `/wasm/…` as given). */
 function urlOf(input: unknown): string {
-  if (typeof input === 'string') return input;
-  if (input instanceof URL) return input.href;
-  return (input as { url?: string }).url ?? String(input);
+  const given = typeof input === 'string' ? input : input instanceof URL ? input.href : ((input as { url?: string }).url ?? String(input));
+  const page = (globalThis as { location?: { href?: string } }).location?.href;
+  try {
+    return new URL(given, page).href;
+  } catch {
+    return given;
+  }
 }
 
 export function watchWasmFetches(): WasmFetchWatch {
