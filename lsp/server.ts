@@ -2,7 +2,8 @@
 // the features (each in its own file, each a pure function of an Analysis) and schedules checking:
 // a change is checked after a short pause (debounce), and a result whose document has changed
 // meanwhile is dropped, never published. Every handler is guarded: a bug answers empty, logged,
-// and the server keeps running.
+// and the server keeps running. Answers are fitted to what the client declared in `initialize`
+// (client-support.ts): no snippets, markdown or related information to a client that takes none.
 import {
   CodeActionKind,
   createConnection,
@@ -177,7 +178,11 @@ export function startServer(connection: Connection, defaults: ServerOptions = {}
   connection.languages.inlayHint.on(guard('inlay hints', [], (a, p: InlayHintParams) => inlayHints(a, p.range)));
   connection.onExecuteCommand(async (p: ExecuteCommandParams) => {
     const edit = p.command === applyFixCommand ? (p.arguments?.[0] as WorkspaceEdit | undefined) : undefined;
-    if (edit) await connection.workspace.applyEdit(edit);
+    try {
+      if (edit) await connection.workspace.applyEdit(edit);
+    } catch (e) {
+      log('applying a fix', e);
+    }
   });
 
   documents.listen(connection);
