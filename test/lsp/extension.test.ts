@@ -71,7 +71,7 @@ describe('the VS Code extension (its bundle, with vscode-languageclient)', () =>
     // The code's link is the installed docs (shipped in the package), which exist.
     const target = (d!.code as { target: { toString(): string } }).target.toString();
     expect(target).toMatch(/\/docs\/diagnostics\.md#nn3102-shape-mismatch-at-the-input-of-a-layer$/);
-  }, 30_000);
+  }, 90_000);
 
   it('restarts on its command and when the nn.server settings change', async () => {
     const workspace = workspaceWithNnc();
@@ -89,7 +89,7 @@ describe('the VS Code extension (its bundle, with vscode-languageclient)', () =>
     expect(extension.currentClient()).not.toBe(second);
     expect(second?.isRunning()).toBe(false);
     expect(extension.currentClient()?.isRunning()).toBe(true);
-  }, 30_000);
+  }, 90_000);
 
   it('without a server anywhere, says where it looked instead of `spawn nnc ENOENT`', async () => {
     const empty = realpathSync(mkdtempSync(join(tmpdir(), 'nnc-empty-')));
