@@ -85,7 +85,7 @@ describe('the VS Code extension (its bundle, with vscode-languageclient)', () =>
     expect(first?.isRunning()).toBe(false);
     expect(second?.isRunning()).toBe(true);
     fake.changeSettings({ 'nn.server.args': [] });
-    for (let i = 0; i < 200 && (extension.currentClient() === second || !extension.currentClient()?.isRunning()); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 1200 && (extension.currentClient() === second || !extension.currentClient()?.isRunning()); i++) await new Promise((r) => setTimeout(r, 50));
     expect(extension.currentClient()).not.toBe(second);
     expect(second?.isRunning()).toBe(false);
     expect(extension.currentClient()?.isRunning()).toBe(true);
