@@ -27,6 +27,7 @@ import {
   npmInstall,
   packPackages,
   readmeSection,
+  removeTempDirs,
   repoRoot,
   run,
   serveStatic,
@@ -55,6 +56,8 @@ const PAGE_TIMEOUT_MS = 150_000;
 const webgpuRequired = process.env['NNC_REQUIRE_WEBGPU'] === '1';
 
 let project = '';
+let packs = '';
+let chromiumProfile = '';
 let context: BrowserContext;
 /** The esbuild output (`www/`) and Vite's (`dist/`), each served on its own port. */
 const servers: Record<'esbuild' | 'vite', StaticServer> = {} as Record<'esbuild' | 'vite', StaticServer>;
@@ -98,7 +101,8 @@ beforeAll(async () => {
     throw new Error('README "In a browser app" needs the esbuild and Vite ```sh blocks and the ```ts app');
   }
 
-  const tarballs = packPackages(mkdtempSync(join(tmpdir(), 'nnc-packs-')));
+  packs = mkdtempSync(join(tmpdir(), 'nnc-packs-'));
+  const tarballs = packPackages(packs);
   project = newProject('browser');
   copyFileSync(join(repoRoot, 'examples/xor.nn'), join(project, 'xor.nn'));
   copyAppSources(project);
@@ -129,7 +133,8 @@ beforeAll(async () => {
   servers.esbuild = await serveStatic(join(project, 'www'));
   servers.vite = await serveStatic(join(project, 'dist'));
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (.ci/run does)`);
-  context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'nnc-chromium-')), {
+  chromiumProfile = mkdtempSync(join(tmpdir(), 'nnc-chromium-'));
+  context = await chromium.launchPersistentContext(chromiumProfile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
@@ -142,12 +147,13 @@ beforeAll(async () => {
     return found ? `${found.info?.vendor ?? '?'} ${found.info?.architecture ?? ''}`.trim() : null;
   });
   await page.close();
-  console.log(`browser test: Chromium WebGPU adapter: ${adapter ?? 'none'}; Node convnet losses ${JSON.stringify(nodeLosses)}`);
+  console.log(`browser test (${project}; NNC_KEEP_APP=1 keeps it): Chromium WebGPU adapter: ${adapter ?? 'none'}; Node convnet losses ${JSON.stringify(nodeLosses)}`);
 }, 420_000);
 
 afterAll(async () => {
   await context?.close();
   await Promise.all(Object.values(servers).map((server) => server.close()));
+  removeTempDirs(project, packs, chromiumProfile);
 });
 
 /** Opens `path` and waits for the app to write its result (or an error) into the page. */

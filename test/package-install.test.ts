@@ -8,7 +8,7 @@
 // must pull in no compiler, TypeScript, parser, language server, tfjs-layers or data set, and
 // its size is printed. Installs come from the packed tarballs plus the registry for tfjs
 // (--prefer-offline: a warm npm cache answers them).
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +23,7 @@ import {
   npmInstall,
   packPackages,
   readmeSection,
+  removeTempDirs,
   repoRoot,
   run,
   sizeOf,
@@ -50,11 +51,13 @@ const NOT_FOR_APPS = [
 const SIZE_LIMIT_BYTES = 90e6;
 
 let project = '';
+let packs = '';
 let runtimeOnly: InstalledPackage[] = [];
 let runtimeBytes = 0;
 
 beforeAll(() => {
-  const tarballs = packPackages(mkdtempSync(join(tmpdir(), 'nnc-packs-')));
+  packs = mkdtempSync(join(tmpdir(), 'nnc-packs-'));
+  const tarballs = packPackages(packs);
   project = newProject('install');
   npmInstall(project, ['--omit=dev', tarballs.runtime]);
   runtimeOnly = installedPackages(project);
@@ -64,7 +67,7 @@ beforeAll(() => {
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 5)
     .map(({ name, bytes }) => `${name} ${megabytes(bytes)}`);
-  console.log(`package-install (${project}): nnc-runtime alone installs ${runtimeOnly.length} packages, ${megabytes(runtimeBytes)} (largest: ${largest.join(', ')})`);
+  console.log(`package-install (${project}; NNC_KEEP_APP=1 keeps it): nnc-runtime alone installs ${runtimeOnly.length} packages, ${megabytes(runtimeBytes)} (largest: ${largest.join(', ')})`);
 
   // As the README's browser app: the optional webgpu backend, and the compiler as a build tool.
   npmInstall(project, ['@tensorflow/tfjs-backend-webgpu']);
@@ -89,6 +92,8 @@ beforeAll(() => {
     files: ['src/main.ts', 'src/convnet-page.ts'],
   });
 }, 300_000);
+
+afterAll(() => removeTempDirs(project, packs));
 
 /** The type check emitted build/ (tsconfig.node.json has an outDir); a run filtered to one test emits it here. */
 function emitNodeApp(): void {

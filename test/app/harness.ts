@@ -2,7 +2,7 @@
 // making a fresh app project that installs them as a user would, reading the README's commands,
 // type-checking with both TypeScript versions, and a static file server for the browser.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, relative, sep } from 'node:path';
@@ -200,6 +200,12 @@ export async function serveStatic(root: string, hide?: RegExp): Promise<StaticSe
     missing,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Removes the temp folders a test made (a few hundred MB each), unless NNC_KEEP_APP=1 keeps them to inspect. */
+export function removeTempDirs(...dirs: string[]): void {
+  if (process.env['NNC_KEEP_APP'] === '1') return;
+  for (const dir of dirs) if (dir !== '' && dir.startsWith(tmpdir())) rmSync(dir, { recursive: true, force: true });
 }
 
 export function ensureDir(path: string): string {
