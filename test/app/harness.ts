@@ -157,9 +157,21 @@ export function typeErrorsByVersion(project: string, tsconfig: string): Record<s
   const errors: Record<string, string> = {};
   for (const { version, tsc } of compilers) {
     const result = spawnSync(process.execPath, [tsc, '-p', tsconfig, '--pretty', 'false'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
-    errors[version] = result.status === 0 ? '' : `${result.stdout}${result.stderr}`.trim() || `tsc exited ${result.status}`;
+    errors[version] = result.status === 0 ? '' : summarise(`${result.stdout}${result.stderr}`.trim() || `tsc exited ${result.status}`);
   }
   return errors;
+}
+
+/** tsc's errors grouped by file (TS 7 can print hundreds): each file's count and first error. */
+function summarise(output: string): string {
+  const byFile = new Map<string, { count: number; first: string }>();
+  for (const match of output.matchAll(/^(.+?)\(\d+,\d+\): error (TS\d+: .*)$/gm)) {
+    const entry = byFile.get(match[1]!) ?? { count: 0, first: `${match[0]}` };
+    entry.count++;
+    byFile.set(match[1]!, entry);
+  }
+  if (byFile.size === 0) return output.split('\n').slice(0, 30).join('\n');
+  return [...byFile.values()].map(({ count, first }) => (count > 1 ? `${first} (+${count - 1} more in this file)` : first)).join('\n');
 }
 
 const CONTENT_TYPES: Record<string, string> = {
