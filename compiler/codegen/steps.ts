@@ -5,11 +5,11 @@ import type { StepTrainIR } from '../ir.js';
 import type { Expr } from '../syntax/ast.js';
 import { num } from '../layers/activations.js';
 import type { RuntimeImports } from './imports.js';
+import { emitLossFunctionCall } from './loss-expr.js';
 import { FunctionScope } from './locals.js';
 import type { RuntimeValueName } from './runtime-contract.js';
 import { CodeWriter, commentText, str } from './writer.js';
 
-const unary: Record<string, string> = { mean: 'tf.mean', sum: 'tf.sum', square: 'tf.square', sqrt: 'tf.sqrt', log: 'tf.log', exp: 'tf.exp', sigmoid: 'tf.sigmoid', softplus: 'tf.softplus' };
 const stepLosses: Record<string, RuntimeValueName> = { bce: 'binaryCrossentropy', bce_logits: 'binaryCrossentropyFromLogits', mse: 'meanSquaredError', mae: 'meanAbsoluteError' };
 const ops = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div' } as const;
 
@@ -36,13 +36,8 @@ function emit(e: Expr, models: ReadonlySet<string>, rt: RuntimeImports): string 
         const target = args[1]!.kind === 'number' ? num(args[1]!.value) : go(args[1]!);
         return `${rt.use('against')}(${rt.use(stepLosses[name]!)}, ${go(args[0]!)}, ${target})`;
       }
-      if (name === 'abs') return `${rt.use('abs')}(${go(args[0]!)})`;
-      if (name === 'max') return `tf.maximum(${go(args[0]!)}, ${go(args[1]!)})`;
-      if (name === 'min') return `tf.minimum(${go(args[0]!)}, ${go(args[1]!)})`;
-      if (name === 'clip') return `tf.minimum(tf.maximum(${go(args[0]!)}, ${go(args[1]!)}), ${go(args[2]!)})`;
-      const fn = unary[name];
-      if (!fn) throw new Error(`unchecked step function ${name}`);
-      return `${fn}(${go(args[0]!)})`;
+      // The functions of compiler/loss-functions.ts, emitted as in a custom loss.
+      return emitLossFunctionCall(name, args.map(go), rt);
     }
     default:
       throw new Error(`unchecked step expression ${e.kind}`);
