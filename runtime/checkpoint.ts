@@ -76,7 +76,7 @@ export function encodeWeights(model: WeightOwner): EncodedWeights {
     if (LITTLE_ENDIAN) {
       data.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), offset);
     } else {
-      for (let i = 0; i < values.length; i++) view.setFloat32(offset + i * 4, values[i], true);
+      for (let i = 0; i < values.length; i++) view.setFloat32(offset + i * 4, values[i]!, true);
     }
     offset += values.byteLength;
   }
@@ -212,7 +212,7 @@ export async function loadWeights(model: WeightOwner, dir: string): Promise<void
     throw badCheckpoint(`The checkpoint manifest '${manifestFile}' is not valid JSON: ${messageOf(error)}`, error);
   }
   layoutOf(manifest); // checks the structure before `paths` is read from it
-  const dataName = (manifest as WeightsManifest).weightsManifest[0].paths[0];
+  const dataName = (manifest as WeightsManifest).weightsManifest[0]!.paths[0]!;
   if (dataName !== files.basename(dataName)) {
     throw badCheckpoint(`The checkpoint manifest '${manifestFile}' names a data file outside its folder.`);
   }

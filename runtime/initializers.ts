@@ -6,15 +6,13 @@ import { createRng } from './random.js';
 
 /** Fan-in and fan-out as Keras computes them (`[in, out]` dense kernels, `[...k, in, out]` convs). */
 export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
-  if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
-  if (shape.length === 1) return { fanIn: shape[0], fanOut: shape[0] };
-  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
+  const [first, second] = shape;
+  if (first === undefined) return { fanIn: 1, fanOut: 1 };
+  if (second === undefined) return { fanIn: first, fanOut: first };
+  const [inputs, outputs] = shape.slice(-2) as [number, number]; // rank >= 2 here
   let receptiveField = 1;
   for (const d of shape.slice(0, -2)) receptiveField *= d;
-  return {
-    fanIn: shape[shape.length - 2] * receptiveField,
-    fanOut: shape[shape.length - 1] * receptiveField,
-  };
+  return { fanIn: inputs * receptiveField, fanOut: outputs * receptiveField };
 }
 
 function sizeOf(shape: readonly number[]): number {

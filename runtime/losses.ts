@@ -19,7 +19,7 @@ const absWithSignGrad = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFun
   save([x]);
   return {
     value: tf.abs(x),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sign(saved[0])),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sign(saved[0]!)), // saved is [x]
   };
 });
 

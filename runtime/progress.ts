@@ -18,8 +18,10 @@ export function formatNumber(value: number): string {
 
 /** `loss 0.6931  accuracy 0.5000`: the logs in their order, loss first. */
 export function formatLogs(logs: Record<string, number>): string {
-  const keys = Object.keys(logs).sort((a, b) => (a === 'loss' ? -1 : b === 'loss' ? 1 : 0));
-  return keys.map((k) => `${k} ${formatNumber(logs[k])}`).join('  ');
+  return Object.entries(logs)
+    .sort(([a], [b]) => (a === 'loss' ? -1 : b === 'loss' ? 1 : 0))
+    .map(([k, v]) => `${k} ${formatNumber(v)}`)
+    .join('  ');
 }
 
 /** `epoch  12/500  loss 0.6931  accuracy 0.5000`, the epoch padded so columns line up. */

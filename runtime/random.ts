@@ -90,8 +90,8 @@ export function shuffledIndices(n: number, rng: Rng): Int32Array {
   for (let i = n - 1; i > 0; i--) {
     // Multiplying a 32-bit uniform keeps the bias below 2^-32 * n, far under anything observable.
     const j = Math.floor(rng.next() * (i + 1));
-    const tmp = out[i];
-    out[i] = out[j];
+    const tmp = out[i]!;
+    out[i] = out[j]!;
     out[j] = tmp;
   }
   return out;

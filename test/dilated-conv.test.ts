@@ -71,8 +71,8 @@ describe('dilated convolutions have gradients', () => {
     for (const i of [0, 7, 20, size(c.w) - 1]) {
       const up = Float32Array.from(w0);
       const down = Float32Array.from(w0);
-      up[i] += h;
-      down[i] -= h;
+      up[i]! += h;
+      down[i]! -= h;
       // The loss is linear in w, so central differences are exact up to float rounding.
       expect(Math.abs((f(up) - f(down)) / (2 * h) - analytic[i]!)).toBeLessThan(2e-3);
     }

@@ -54,7 +54,7 @@ export function conv3dInputGradient(dy: Float32Array, w: Float32Array, dx: Float
       let sum = 0;
       const row = wAt + ci * outChannels;
       for (let co = 0; co < outChannels; co++) sum += dy[dyAt + co]! * w[row + co]!;
-      dx[dxAt + ci] += sum;
+      dx[dxAt + ci]! += sum;
     }
   });
 }
@@ -67,7 +67,7 @@ export function conv3dFilterGradient(x: Float32Array, dy: Float32Array, dw: Floa
     for (let ci = 0; ci < inChannels; ci++) {
       const v = x[xAt + ci]!;
       const row = wAt + ci * outChannels;
-      for (let co = 0; co < outChannels; co++) dw[row + co] += v * dy[dyAt + co]!;
+      for (let co = 0; co < outChannels; co++) dw[row + co]! += v * dy[dyAt + co]!;
     }
   });
 }

@@ -81,7 +81,7 @@ export function createMaxPool3DGrad(): tf.KernelConfig {
     const result = backend.typedArrayFromHeap(dx) as Float32Array;
     result.fill(0);
     forEachWindowMax(values, info, (outAt, best) => {
-      if (best >= 0) result[best] += gradient[outAt]!;
+      if (best >= 0) result[best]! += gradient[outAt]!;
     });
     return dx;
   }

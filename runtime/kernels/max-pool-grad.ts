@@ -44,7 +44,7 @@ function maxPoolGrad2x2(x: Float32Array, dy: Float32Array, dx: Float32Array, inf
             where = i2;
           }
           if (x[i3]! > best) where = i3;
-          if (where >= 0) dx[where] += dy[out]!;
+          if (where >= 0) dx[where]! += dy[out]!;
         }
       }
     }
@@ -89,7 +89,7 @@ export function maxPoolGradFirstMax(
               }
             }
           }
-          if (where >= 0) dx[where] += dy[dyBase + c]!;
+          if (where >= 0) dx[where]! += dy[dyBase + c]!;
         }
       }
     }

@@ -45,7 +45,8 @@ export function createSlice(): tf.KernelConfig {
     const { inputs, backend, attrs } = args;
     const x = inputs['x']!;
     if (x.dtype === 'string' || x.shape.length === 0) return stockKernel(args);
-    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size);
+    // parseSliceParams returns the pair [begin, size], each with one entry per axis of x.
+    const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, attrs.begin, attrs.size) as [number[], number[]];
     const out = backend.makeOutput(size, x.dtype);
     // Views after makeOutput: an allocation may grow the heap and detach older views.
     const source = backend.typedArrayFromHeap(x) as Numbers;

@@ -23,7 +23,7 @@ export function leadingAxesCount(axis: number | number[], rank: number): number 
 export function sumLeadingRows(x: Float32Array, out: Float32Array, rows: number, columns: number): void {
   const total = new Float64Array(columns);
   for (let r = 0, at = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++, at++) total[c] += x[at]!;
+    for (let c = 0; c < columns; c++, at++) total[c]! += x[at]!;
   }
   out.set(total);
 }

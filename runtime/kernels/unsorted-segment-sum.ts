@@ -28,7 +28,7 @@ export function createUnsortedSegmentSum(): tf.KernelConfig {
       if (!(s >= 0 && s < attrs.numSegments)) continue;
       const from = i * rowSize;
       const to = s * rowSize;
-      for (let k = 0; k < rowSize; k++) target[to + k] += source[from + k]!;
+      for (let k = 0; k < rowSize; k++) target[to + k]! += source[from + k]!;
     }
     return out;
   }

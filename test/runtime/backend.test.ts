@@ -135,12 +135,12 @@ describe('useBackend', () => {
     const cpu = await run('cpu');
     const wasm = await run('wasm');
     expect(wasm.initValues).toEqual(cpu.initValues);
-    expect(cpu.history.epochs.at(-1)!.logs.loss).toBeLessThan(cpu.history.epochs[0].logs.loss);
-    for (let i = 0; i < cpu.weights.length; i++) expect(Math.abs(wasm.weights[i] - cpu.weights[i])).toBeLessThan(1e-4);
+    expect(cpu.history.epochs.at(-1)!.logs.loss).toBeLessThan(cpu.history.epochs[0]!.logs.loss!);
+    for (let i = 0; i < cpu.weights.length; i++) expect(Math.abs(wasm.weights[i]! - cpu.weights[i]!)).toBeLessThan(1e-4);
     for (const e of [0, 19, 39]) {
-      expect(Math.abs(wasm.history.epochs[e].logs.loss - cpu.history.epochs[e].logs.loss)).toBeLessThan(1e-4);
+      expect(Math.abs(wasm.history.epochs[e]!.logs.loss! - cpu.history.epochs[e]!.logs.loss!)).toBeLessThan(1e-4);
     }
-    expect(Math.abs(wasm.history.final.loss - cpu.history.final.loss)).toBeLessThan(1e-4);
+    expect(Math.abs(wasm.history.final.loss! - cpu.history.final.loss!)).toBeLessThan(1e-4);
   });
 });
 

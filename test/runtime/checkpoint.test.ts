@@ -86,7 +86,7 @@ describe('checkpoints', () => {
   it('rejects missing and extra weights, truncated data and foreign files in memory', () => {
     const model = new TinyDense(1, 1);
     const { manifest, data } = encodeWeights(model);
-    const group = manifest.weightsManifest[0];
+    const group = manifest.weightsManifest[0]!;
 
     const missing = { ...manifest, weightsManifest: [{ ...group, weights: [group.weights[0]] }] };
     expect(() => decodeWeights(model, missing, data.subarray(0, 4))).toThrow("The checkpoint has no weight 'dense/bias'");

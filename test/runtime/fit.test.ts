@@ -48,9 +48,9 @@ describe('fit', () => {
     const history = await fit(model, linearData(8), { ...basePlan, epochs: 60, metrics: ['mae'] });
     expect(history.epochs).toHaveLength(60);
     expect(history.epochs[0]).toMatchObject({ epoch: 1, epochs: 60, steps: 1 });
-    expect(Object.keys(history.epochs[0].logs)).toEqual(['loss', 'mae']);
-    const first = history.epochs[0].logs.loss;
-    const last = history.epochs[59].logs.loss;
+    expect(Object.keys(history.epochs[0]!.logs)).toEqual(['loss', 'mae']);
+    const first = history.epochs[0]!.logs.loss!;
+    const last = history.epochs[59]!.logs.loss!;
     expect(last).toBeLessThan(first / 10);
     expect(history.final.loss).toBeLessThan(0.01);
     expect(Object.keys(history.final)).toEqual(['loss', 'mae']);
@@ -87,7 +87,7 @@ describe('fit', () => {
       return { order: batches.map((b) => b[0]), history, weights };
     };
     const inOrder = await run(false, 1);
-    const rows = linearData(6).x.map((r) => Math.fround(r[0]));
+    const rows = linearData(6).x.map((r) => Math.fround(r[0]!));
     expect(inOrder.order).toEqual([...rows, ...rows, ...rows]);
 
     const a = await run(true, 7);

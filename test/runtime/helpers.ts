@@ -68,7 +68,7 @@ export function linearData(n: number): TableData {
 export function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): boolean {
   if (actual.length !== expected.length) return false;
   for (let i = 0; i < actual.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tol)) return false;
+    if (!(Math.abs(actual[i]! - expected[i]!) <= tol)) return false;
   }
   return true;
 }

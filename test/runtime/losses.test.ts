@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 
 function loss(name: LossName, yTrue: number[][], yPred: number[][]): number {
-  return lossFunction(name)(tf.tensor2d(yTrue), tf.tensor2d(yPred)).dataSync()[0];
+  return lossFunction(name)(tf.tensor2d(yTrue), tf.tensor2d(yPred)).dataSync()[0]!;
 }
 
 describe('losses', () => {
@@ -62,7 +62,7 @@ describe('losses', () => {
 
 describe('metrics', () => {
   function metric(name: 'accuracy' | 'mse' | 'mae', yTrue: number[][], yPred: number[][]): number {
-    return metricFunction(name)(tf.tensor2d(yTrue), tf.tensor2d(yPred)).dataSync()[0];
+    return metricFunction(name)(tf.tensor2d(yTrue), tf.tensor2d(yPred)).dataSync()[0]!;
   }
 
   it('binary accuracy thresholds one column at 0.5 (strictly, as Keras)', () => {

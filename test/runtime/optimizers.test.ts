@@ -16,7 +16,7 @@ function steps(spec: OptimizerSpec, n: number): { w: number; b: number } {
   const x = tf.tensor2d([[2]]);
   const y = tf.tensor2d([[2]]);
   for (let i = 0; i < n; i++) opt.minimize(() => mse(y, model.forward(x, true)), false, [model.kernel, model.bias]);
-  const out = { w: model.values().kernel[0], b: model.values().bias[0] };
+  const out = { w: model.values().kernel[0]!, b: model.values().bias[0]! };
   opt.dispose();
   model.dispose();
   tf.dispose([x, y]);

@@ -60,7 +60,7 @@ describe('random', () => {
     const counts = Array.from({ length: 4 }, () => new Array(4).fill(0));
     const rng = createRng(11);
     for (let t = 0; t < 8000; t++) {
-      shuffledIndices(4, rng).forEach((v, pos) => counts[v][pos]++);
+      shuffledIndices(4, rng).forEach((v, pos) => counts[v]![pos]++);
     }
     for (const row of counts) for (const c of row) expect(Math.abs(c - 2000)).toBeLessThan(200);
   });
