@@ -197,7 +197,7 @@ describe('the derived backward pass of graphs and of normalisation, embedding an
 
   it('sums the gradients of a tensor several layers read, and of a shared layer over its uses', () => {
     const fanOut = compile(FAN_OUT_CONCAT).output!;
-    expect(fanOut).toContain('const [d$concat$0, , d$concat$2, d$concat$3] = tf.split(d$concat, [4, 5, 3, 6], 1);');
+    expect(fanOut).toContain('const [d$concat$0, , d$concat$2, d$concat$3] = tf.split(d$concat, [4, 5, 3, 6], 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];');
     expect(fanOut).toMatch(/const d\$dense = rt\.activationBackward\("sigmoid", dense, tf\.addN\(\[.*, d\$concat\$3\]\)\);/);
     const shared = compile(SHARED).output!;
     expect(shared).toContain('"dense_1/kernel": tf.add(g$dense_1$kernel, g$dense_1_shared$kernel)');

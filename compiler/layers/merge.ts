@@ -27,7 +27,10 @@ const concatBackward: LayerBackward = {
     // Each input's share of the joined axis: its size where known, else read at run time.
     const sizes = node.inputs.map((i) => String(knownSize(i.shape[axis]) ?? `${i.id}.shape[${axis}]!`));
     const parts = node.inputs.map((_, k) => (needed[k] ? `d$${node.local}$${k}` : ''));
-    e.w.line(`const [${parts.join(', ')}] = tf.split(${d}, [${sizes.join(', ')}], ${axis});`);
+    // tf.split returns Tensor[]: the tuple type says how many parts, so an app compiled with
+    // noUncheckedIndexedAccess sees tensors, not `Tensor | undefined`.
+    const tuple = node.inputs.map(() => 'tf.Tensor').join(', ');
+    e.w.line(`const [${parts.join(', ')}] = tf.split(${d}, [${sizes.join(', ')}], ${axis}) as [${tuple}];`);
     return parts.map((p) => (p === '' ? null : p));
   },
 };

@@ -1,5 +1,6 @@
 // Type-checks generated TypeScript files as strictly as the project promises its output is
-// (`tsc --strict --noUnusedLocals --noUnusedParameters --noImplicitOverride`), returning each
+// (`tsc --strict --noUnusedLocals --noUnusedParameters --noImplicitOverride
+// --noUncheckedIndexedAccess`), returning each
 // problem as "file:line message" (none when the files are clean).
 import ts from 'typescript';
 
@@ -11,6 +12,7 @@ export function typeErrors(files: string[]): string[] {
     noUnusedParameters: true,
     noImplicitReturns: true,
     noImplicitOverride: true,
+    noUncheckedIndexedAccess: true,
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     target: ts.ScriptTarget.ES2022,
