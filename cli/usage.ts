@@ -1,6 +1,7 @@
 // Every command's help, written once: `nnc --help` lists the synopses, `nnc CMD --help` and
 // `nnc help CMD` print one command's page. The options listed here are the ones its parser accepts.
 import { compilerVersion } from '../compiler/version.js';
+import { docPath } from './docs-path.js';
 
 interface CommandHelp {
   synopsis: string;
@@ -89,7 +90,7 @@ export function commandUsage(name: CommandName): string {
   const lines = [`nnc ${name}: ${h.summary}`, '', `Usage: ${h.synopsis}`, '', 'Options:'];
   for (const [flag, text] of h.options) lines.push(`  ${flag.padEnd(width)}${text}`);
   if (h.notes) lines.push('', h.notes);
-  lines.push('', 'Exit codes: 0 done, 1 errors in the input, 2 usage, 70 internal error. Docs: docs/language.md, "The command line".');
+  lines.push('', `Exit codes: 0 done, 1 errors in the input, 2 usage, 70 internal error. Docs: ${docPath('language.md')}, "The command line".`);
   return lines.join('\n');
 }
 
@@ -106,7 +107,7 @@ export function overallUsage(): string {
     '  -h, --help       this text (`nnc CMD --help` or `nnc help CMD`: one command)',
     '  -v, --version    the version',
     '',
-    'Docs: docs/language.md (the language, and "The command line"), docs/diagnostics.md (every error code).',
+    `Docs: ${docPath('language.md')} (the language, and "The command line"), ${docPath('diagnostics.md')} (every error code).`,
   );
   return lines.join('\n');
 }
