@@ -3,6 +3,11 @@
 // op. This entry is browser-safe (no Node built-ins on its import graph); Node resolves
 // `nnc-runtime` to node.ts, which adds files, data-set packages, threads, Dawn and the terminal
 // bar. webgpu in a browser: `import 'nnc-runtime/webgpu'`.
+//
+// tfjs-core's declarations name the global `Long` (@types/long, its dependency) without
+// referencing it; TypeScript 7 no longer includes @types packages by itself, so this index.d.ts
+// references it for every app (`preserve` keeps the line in the emitted declarations).
+/// <reference types="long" preserve="true" />
 export * as tf from '@tensorflow/tfjs-core';
 
 export type * from './types.js';

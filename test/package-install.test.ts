@@ -2,7 +2,9 @@
 // fresh `npm init -y` project, the examples compiled by the installed `nnc`, the README's apps
 // type-checked by `tsc --strict` without skipLibCheck under TypeScript 5.9 and 7 (a Node app with
 // module NodeNext; a browser app with lib dom, bundler resolution and no @types/node), and the
-// Node app run.
+// Node app run. Both tsconfigs carry the README's `typeRoots` line (nnc-runtime's stand-in for
+// @webgpu/types, which TypeScript 7's lib.dom duplicates); without it, TypeScript 7 must still find
+// nothing wrong in nnc's and nnc-runtime's own declarations or the app, only in @webgpu/types.
 //
 // The runtime is installed first and alone, with --omit=dev, as an app's production install: it
 // must pull in no compiler, TypeScript, parser, language server, tfjs-layers or data set, and
@@ -28,6 +30,7 @@ import {
   run,
   sizeOf,
   strictOptions,
+  typeErrorCountsByFile,
   typeErrorsByVersion,
   writeJson,
   type InstalledPackage,
@@ -49,6 +52,15 @@ const NOT_FOR_APPS = [
 ];
 /** The issue's aim for the app's install: the tfjs packages themselves, and little beside. */
 const SIZE_LIMIT_BYTES = 90e6;
+
+/** The README's tsconfig excerpt for TypeScript 7 with lib dom and skipLibCheck off (the `json` block of "In a browser app"). */
+function readmeCompilerOptions(): { typeRoots: string[] } {
+  const [block] = codeBlocks(readmeSection('In a browser app'), 'json');
+  if (block === undefined) throw new Error('README.md lost the tsconfig block of "In a browser app"');
+  const options = (JSON.parse(block) as { compilerOptions: { typeRoots: string[] } }).compilerOptions;
+  expect(options.typeRoots[0]).toBe('./node_modules/nnc-runtime/types');
+  return options;
+}
 
 let project = '';
 let packs = '';
@@ -83,14 +95,20 @@ beforeAll(() => {
   writeFileSync(join(project, 'src/app.ts'), `${nodeApp}\nconsole.log(\`accuracy \${history.final.accuracy}\`);\n`);
   writeFileSync(join(project, 'src/main.ts'), browserApp);
 
-  writeJson(join(project, 'tsconfig.node.json'), {
+  // Each app's tsconfig with the README's line, and a `.plain` twin without it.
+  const readmeOptions = readmeCompilerOptions();
+  const node = {
     compilerOptions: { ...strictOptions, module: 'NodeNext', moduleResolution: 'NodeNext', rootDir: 'src', outDir: 'build' },
     files: ['src/app.ts', 'src/convnet-node.ts'],
-  });
-  writeJson(join(project, 'tsconfig.browser.json'), {
+  };
+  const browser = {
     compilerOptions: { ...strictOptions, module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM', 'DOM.Iterable'], noEmit: true },
     files: ['src/main.ts', 'src/convnet-page.ts'],
-  });
+  };
+  for (const [name, config] of [['node', node], ['browser', browser]] as const) {
+    writeJson(join(project, `tsconfig.${name}.json`), { ...config, compilerOptions: { ...config.compilerOptions, ...readmeOptions } });
+    writeJson(join(project, `tsconfig.${name}.plain.json`), { ...config, compilerOptions: { ...config.compilerOptions, noEmit: true } });
+  }
 }, 300_000);
 
 afterAll(() => removeTempDirs(project, packs));
@@ -128,6 +146,18 @@ describe('apps compiled by the installed nnc', () => {
   it('type-check as a browser app (lib dom, no @types/node) under TypeScript 5.9 and 7', () => {
     expect(existsSync(join(project, 'node_modules/@types/node'))).toBe(false);
     expect(typeErrorsByVersion(project, 'tsconfig.browser.json')).toEqual({ '5.9': '', '7': '' });
+  }, 180_000);
+
+  it("without the README's typeRoots line: 5.9 and 7 with skipLibCheck are clean; 7 without finds errors only in @webgpu/types and lib.dom", () => {
+    for (const tsconfig of ['tsconfig.node.plain.json', 'tsconfig.browser.plain.json']) {
+      // What the README says needs no line.
+      expect(typeErrorCountsByFile(project, tsconfig, '5.9'), tsconfig).toEqual({});
+      expect(typeErrorCountsByFile(project, tsconfig, '7', ['--skipLibCheck']), tsconfig).toEqual({});
+      const counts = typeErrorCountsByFile(project, tsconfig, '7');
+      // What the line is for, tfjs-core's @webgpu/types against lib.dom, and nothing else: no
+      // error in nnc's or nnc-runtime's declarations, in tfjs's others, or in the app.
+      expect(Object.keys(counts).filter((file) => !/node_modules\/@webgpu\/types\/|(^|\/)lib\.[\w.]+\.d\.ts$/.test(file)), tsconfig).toEqual([]);
+    }
   }, 180_000);
 
   it('run in Node: the README app trains XOR to accuracy 1', () => {

@@ -3,7 +3,11 @@
 // that is the point for `useBackend`, and the reason the benchmark runs each contender in a
 // process of its own.
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-wasm';
+// Loading tfjs-backend-wasm registers the 'wasm' backend and its stock kernels, which this module
+// looks up. A named import used below rather than a bare `import '…'`: declaration emit keeps a
+// bare import in install.d.ts, and the wasm package's types need @types/emscripten, which
+// TypeScript 7 no longer includes by itself — every app type-checking without skipLibCheck failed.
+import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 
 import { createBatchMatMul } from './batch-matmul.js';
 import { createConv2DBackpropFilter } from './conv2d-backprop-filter.js';
@@ -51,6 +55,9 @@ const FASTER: Record<string, () => tf.KernelConfig> = {
   Sum: createSum,
   Unpack: createUnpack,
 };
+
+// The value use that keeps the import in the emitted JavaScript (an unused import is elided).
+void version_wasm;
 
 /** The stock configs of the kernels replaced so far, to put them back. */
 const stockKernels = new Map<string, tf.KernelConfig>();

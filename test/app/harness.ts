@@ -162,6 +162,25 @@ export function typeErrorsByVersion(project: string, tsconfig: string): Record<s
   return errors;
 }
 
+/**
+ * Type-checks `project` with `tsconfig` under one TypeScript version; returns how many errors
+ * each file has (empty when clean), for tests that assert where errors are rather than none.
+ */
+export function typeErrorCountsByFile(
+  project: string,
+  tsconfig: string,
+  version: (typeof compilers)[number]['version'],
+  extraArgs: readonly string[] = [],
+): Record<string, number> {
+  const { tsc } = compilers.find((compiler) => compiler.version === version)!;
+  const result = spawnSync(process.execPath, [tsc, '-p', tsconfig, '--pretty', 'false', ...extraArgs], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+  const counts: Record<string, number> = {};
+  const output = `${result.stdout}${result.stderr}`;
+  for (const match of output.matchAll(/^(.+?)\(\d+,\d+\): error TS\d+: /gm)) counts[match[1]!] = (counts[match[1]!] ?? 0) + 1;
+  if (result.status !== 0 && Object.keys(counts).length === 0) throw new Error(`tsc ${version} -p ${tsconfig} failed without errors in files:\n${output.slice(0, 4000)}`);
+  return counts;
+}
+
 /** tsc's errors grouped by file (TS 7 can print hundreds): each file's count and first error. */
 function summarise(output: string): string {
   const byFile = new Map<string, { count: number; first: string }>();
