@@ -17,6 +17,7 @@ import { bindBlockInput, substituteSymbols } from './bind-block.js';
 import { blockParamSpecs, hasInput, substituteParams } from './block-params.js';
 import { blockFrame, instanceOf, iterationFrame, unknown, valueOf, visibleInstances, visibleNames, type Frame, type Instance, type Value } from './model-frame.js';
 import { checkDeclaredShape, resolveType } from './types.js';
+import { traceOrigin } from './input-origin.js';
 
 type Statement<K extends ModelStatement['kind']> = Extract<ModelStatement, { kind: K }>;
 
@@ -33,6 +34,8 @@ export class ModelEvaluator {
   broken = false;
   /** Unique keys for the model's values; code generation gives them their names in the output (codegen/locals.ts). */
   private readonly locals = new Scope();
+  /** Where each model input's type is written, for fixes that change it (size traces). */
+  private readonly inputTypeSpans = new Map<string, Span>();
   /** How many nodes each id has had, for `dense`, `dense_1`, … */
   private readonly counts = new Map<string, number>();
 
@@ -76,6 +79,7 @@ export class ModelEvaluator {
     const value: Value = { id, shape, span: stmt.span };
     this.define(frame, stmt.name.name, value, stmt.name.span);
     if (shape) this.inputs.push({ name: stmt.name.name, id, shape, span: stmt.span });
+    if (shape) this.inputTypeSpans.set(id, stmt.type.span);
     else this.broken = true;
     frame.current ??= value;
   }
@@ -425,6 +429,7 @@ export class ModelEvaluator {
       args,
       span: call.span,
       argSpans: spans,
+      origin: () => traceOrigin(inputValues[0]!.id, this.nodes, this.inputs, this.inputTypeSpans),
       error(code, message, extras = {}) {
         reported = true;
         const { at, ...rest } = extras;

@@ -4,6 +4,7 @@ import { addDims, ceilDivDim, constDim, floorDivDim, knownSize, mulDims, showDim
 import type { Span } from '../syntax/ast.js';
 import type { ActivationValue, ArgValue, EmitContext, ParamSpec, ShapeContext } from './types.js';
 import { activationByName, emitActivation } from './activations.js';
+import { showTrace, windowContext } from './size-trace.js';
 
 export type Padding = 'valid' | 'same';
 
@@ -102,14 +103,15 @@ export function windowedAxes(
     const span = (kernel[i]! - 1) * dilations[i]! + 1;
     const known = knownSize(size);
     if (padding === 'valid' && known !== undefined && span > known) {
+      const { trace, channelsFirst } = windowContext(ctx, i + 1);
       ctx.error('NN3012', `the window of \`${layer}\` (${span} cells${dilations[i]! > 1 ? ` with dilation ${dilations[i]}` : ''}) is larger than its input axis of ${known}`, {
         label: `window ${span} > input ${known}`,
         expected: `an axis of at least ${span}`,
-        found: showShape(ctx.input),
-        help: `use a window of at most ${known}, or \`padding: same\``,
+        found: showTrace(ctx.input, i + 1, trace),
         at: kernelArg,
+        // A channels-first input is the real mistake; shrinking the window would hide it. Otherwise
         // `padding: same` is the mechanical fix when the call has no padding argument yet.
-        ...paddingFix(ctx),
+        ...(channelsFirst ?? { help: `use a window of at most ${known}, or \`padding: same\``, ...paddingFix(ctx) }),
       });
       return undefined;
     }

@@ -81,6 +81,26 @@ export interface ShapeContext {
   /** The span of each argument given in the source (absent: defaulted), for fixes that edit one. */
   argSpans?: Readonly<Record<string, Span>>;
   error(code: DiagnosticCode, message: string, extras?: DiagnosticExtras & { at?: string }): void;
+  /** How the first input came about, for size traces in errors (absent outside the checker). */
+  origin?(): InputOrigin;
+}
+
+/** One layer on the way to a value: what it was given and what it made. */
+export interface OriginStep {
+  layer: string;
+  def: string;
+  args: Readonly<Record<string, ArgValue>>;
+  input: Dim[];
+  output: Dim[];
+}
+
+/**
+ * The layers that produced a value, nearest last, back to a model input (`input`, with the span of
+ * its declared type) or to a layer with several inputs, where the trace stops.
+ */
+export interface InputOrigin {
+  steps: OriginStep[];
+  input?: { name: string; shape: Dim[]; typeSpan: Span };
 }
 
 export interface EmitContext {
