@@ -6,6 +6,7 @@
 //   // help: channels-first           (optional) text the help must contain
 //   // after: clean | NN3011          the program once fixed: no errors, or this (different) error first
 //   // severity: warning              (optional) the case is about a warning, not an error
+//   // file: data.json                (optional) a data file beside the case that the program reads
 //
 // The fix applied is the diagnostic's machine-applicable fix (the editor's quick fix) when it has
 // one; otherwise the case states the help's change as a `// fixed: <line>` comment right under the
@@ -24,7 +25,9 @@ function header(source: string, key: string): string | undefined {
 }
 
 function diagnosticsOf(source: string): Diagnostic[] {
-  return compile(source, { emit: false }).diagnostics;
+  const file = header(source, 'file');
+  const files = file ? { [file]: readFileSync(dir + file, 'utf8') } : undefined;
+  return compile(source, { emit: false, ...(files ? { files } : {}) }).diagnostics;
 }
 
 /** Applies a fix's edits, last first, so earlier offsets stay valid. */

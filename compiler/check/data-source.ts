@@ -263,7 +263,7 @@ export function checkDataSource(decl: DataDecl, source: Expr, files: DataFiles |
   const uneven = shaped.rows?.x.findIndex((row) => row.length !== shaped.features.length) ?? -1;
   if (uneven >= 0 && (shaped.source.kind === 'csv' || shaped.source.kind === 'json')) {
     sink.error('NN4016', source.span, `sample ${uneven + 1} of ${shaped.source.path} has ${shaped.rows!.x[uneven]!.length} feature values, but \`${decl.name.name}\` declares ${shaped.features.length}`, {
-      help: `make every sequence one length with \`|> pad(${shaped.features.length})\``,
+      help: padHelp(shaped.rows!.x, shaped.features),
     });
     return undefined;
   }
@@ -278,4 +278,15 @@ export function checkDataSource(decl: DataDecl, source: Expr, files: DataFiles |
     spec,
     ...(shaped.classes !== undefined ? { classes: shaped.classes } : {}),
   };
+}
+
+/**
+ * How to make rows of lists one length: `pad` to the samples' own length (an image of 784 pixels
+ * in one list: `pad(784)`), not to the number of columns named (`pad(1)`).
+ */
+function padHelp(rows: readonly (readonly number[])[], features: readonly string[]): string {
+  const lengths = new Set(rows.map((row) => row.length));
+  const longest = Math.max(...lengths);
+  if (lengths.size === 1) return `every sample has ${longest} values where \`${features.join(', ')}\` names ${features.length}: make them ${longest} features with \`|> pad(${longest})\``;
+  return `make every sequence one length with \`|> pad(n)\`, e.g. \`pad(${longest})\`, the longest`;
 }
