@@ -3,6 +3,7 @@
 import type { DiagnosticSink } from '../diagnostics/make.js';
 import type { DataIR, ModelIR, ProgramIR, StepTrainIR, TrainIR } from '../ir.js';
 import type { BlockDecl, Ident, SourceFileNode } from '../syntax/ast.js';
+import { checkBlockAlone, dropRepeatedDiagnostics } from './block-alone.js';
 import { checkData } from './data.js';
 import type { DataFiles } from './data-source.js';
 import { checkBlockDecl, checkModel } from './model.js';
@@ -43,6 +44,8 @@ export function checkProgram(file: SourceFileNode, sink: DiagnosticSink, files?:
       if (unique(decl.name, 'data set')) data.set(decl.name.name, ir);
     }
   }
+  // Each block on its own too: a mistake in it is reported even where no use reaches it.
+  for (const decl of file.decls) if (decl.kind === 'block') checkBlockAlone(decl, blocks, sink);
 
   const trains: TrainIR[] = [];
   const trainNames = new Map<string, number>();
@@ -65,6 +68,7 @@ export function checkProgram(file: SourceFileNode, sink: DiagnosticSink, files?:
     trains.push({ ...ir, name: n === 0 ? ir.model : `${ir.model}_${n + 1}` });
   }
 
+  dropRepeatedDiagnostics(sink);
   return {
     models: [...models.values()],
     data: [...data.values()].filter((d): d is DataIR => d !== undefined),
