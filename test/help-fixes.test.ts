@@ -7,6 +7,7 @@
 //   // after: clean | NN3011          the program once fixed: no errors, or this (different) error first
 //   // severity: warning              (optional) the case is about a warning, not an error
 //   // file: data.json                (optional) a data file beside the case that the program reads
+//   // missing: other.csv             (optional) a data file the program names that does not exist
 //
 // The fix applied is the diagnostic's machine-applicable fix (the editor's quick fix) when it has
 // one; otherwise the case states the help's change as a `// fixed: <line>` comment right under the
@@ -26,8 +27,11 @@ function header(source: string, key: string): string | undefined {
 
 function diagnosticsOf(source: string): Diagnostic[] {
   const file = header(source, 'file');
-  const files = file ? { [file]: readFileSync(dir + file, 'utf8') } : undefined;
-  return compile(source, { emit: false, ...(files ? { files } : {}) }).diagnostics;
+  const missing = header(source, 'missing');
+  const files: Record<string, string | null> = {};
+  if (file) files[file] = readFileSync(dir + file, 'utf8');
+  if (missing) files[missing] = null;
+  return compile(source, { emit: false, ...(file || missing ? { files } : {}) }).diagnostics;
 }
 
 /** Applies a fix's edits, last first, so earlier offsets stay valid. */
