@@ -2,7 +2,14 @@
 // are block parameters take the parameter's value, other names (`b`, `h`) bind to the caller's
 // dims, and a name used twice must bind to the same dim both times.
 import type { ArgValue } from '../layers/types.js';
-import { constDim, dimEquals, type Dim } from '../shapes/dim.js';
+import { constDim, type Dim } from '../shapes/dim.js';
+import { sizeAgreement } from '../shapes/size-agreement.js';
+
+/** Sizes that differ, or agree only for some values of their symbols, cannot bind. */
+function disagree(a: Dim, b: Dim): boolean {
+  const r = sizeAgreement(a, b).result;
+  return r === 'different' || r === 'depends';
+}
 
 export function substituteSymbols(shape: readonly Dim[], params: ReadonlyMap<string, ArgValue>, dims: ReadonlyMap<string, Dim>): Dim[] {
   return shape.map((d) => {
@@ -22,8 +29,8 @@ export function bindBlockInput(declared: readonly Dim[], actual: readonly Dim[],
     if (d.kind === 'sym') {
       const bound = dims.get(d.name);
       if (bound === undefined) dims.set(d.name, a);
-      else if (dimEquals(bound, a) === false) return false;
-    } else if (dimEquals(d, a) === false) return false;
+      else if (disagree(bound, a)) return false;
+    } else if (disagree(d, a)) return false;
   }
   return true;
 }

@@ -1,7 +1,8 @@
 // Tensor types written in the source (`[batch, 28, 28, 1]`): resolving them to dims, and checking
 // a value against a declared type.
 import type { DiagnosticSink } from '../diagnostics/make.js';
-import { constDim, dimEquals, showShape, symbolicMismatch, symDim, unknownDim, type Dim, type Shape } from '../shapes/dim.js';
+import { constDim, showShape, symDim, unknownDim, type Dim, type Shape } from '../shapes/dim.js';
+import { describeCondition, sizeAgreement } from '../shapes/size-agreement.js';
 import type { Span, TensorTypeNode } from '../syntax/ast.js';
 import { dimOfExpr } from '../shapes/type-expr.js';
 
@@ -42,11 +43,14 @@ export function resolveType(type: TensorTypeNode, sink: DiagnosticSink): Shape {
 export function checkDeclaredShape(type: TensorTypeNode, declared: Dim[], v: { shape: Shape; span: Span }, sink: DiagnosticSink): void {
   if (!v.shape) return;
   const found = v.shape;
-  const symbols = declared.length === found.length ? declared.map((d, i) => symbolicMismatch(d, found[i]!)).find((s) => s !== undefined) : undefined;
-  const mismatch = declared.length !== found.length || declared.some((d, i) => dimEquals(d, found[i]!) === false) || symbols !== undefined;
+  // Sizes that differ, or agree only for some values of their symbols (`h` against `h/2`).
+  const agreements = declared.length === found.length ? declared.map((d, i) => sizeAgreement(d, found[i]!)) : [];
+  const depends = agreements.find((a) => a.result === 'depends');
+  const symbolicDifference = agreements.map((a) => (a.result === 'different' && a.symbols.length > 0 ? a.symbols : undefined)).find((s) => s !== undefined);
+  const mismatch = declared.length !== found.length || agreements.some((a) => a.result === 'different') || depends !== undefined;
   if (mismatch) {
     sink.error(declared.length !== found.length ? 'NN3101' : 'NN3103', type.span, 'the declared output shape differs from the one the layers produce', {
-      label: `declared ${showShape(declared)}, found ${showShape(found)}${symbols ? ` (equal only for some values of \`${symbols.join('`, `')}\`)` : ''}`,
+      label: `declared ${showShape(declared)}, found ${showShape(found)}${depends?.result === 'depends' ? ` (${describeCondition(depends)})` : symbolicDifference ? ` (different for every value of \`${symbolicDifference.join('`, `')}\`)` : ''}`,
       expected: showShape(declared),
       found: showShape(found),
       related: [{ span: v.span, message: `produces ${showShape(found)}` }],

@@ -1,6 +1,7 @@
 // Layers that combine several tensors: `add`, `subtract`, `multiply` (also written `a + b`,
 // `a - b`, `a * b`) and `concat`. Keras' merge layers: element-wise ones need equal shapes.
-import { dimEquals, knownSize, showShape, type Dim } from '../shapes/dim.js';
+import { addDims, knownSize, showShape, type Dim } from '../shapes/dim.js';
+import { describeMismatch, firstMismatch, mismatchHelp } from './merge-mismatch.js';
 import { elementwise as elementwiseFlops, exampleSize, noFlops, times } from './flops.js';
 import type { LayerBackward, LayerDef, ShapeContext } from './types.js';
 
@@ -45,13 +46,23 @@ function elementwise(name: string, kerasClass: string, op: 'add' | 'sub' | 'mul'
     outputShape(ctx) {
       const [first, ...rest] = ctx.inputs;
       for (const other of rest) {
-        const differs = other.length !== first!.length || other.some((d, i) => dimEquals(d, first![i]!) === false);
-        if (differs) {
+        if (other.length !== first!.length) {
           ctx.error('NN3190', `cannot ${name} tensors of different shapes`, {
             label: `cannot ${name} ${showShape(first)} and ${showShape(other)}`,
             expected: showShape(first),
             found: showShape(other),
-            help: other.length !== first!.length ? 'flatten or reshape one side so both have the same rank' : 'give both sides the same number of units or channels',
+            help: 'flatten or reshape one side so both have the same rank',
+          });
+          return undefined;
+        }
+        const mismatch = firstMismatch(first!, other);
+        if (mismatch) {
+          const depends = mismatch.agreement.result === 'depends';
+          ctx.error('NN3190', depends ? `cannot ${name} tensors whose shapes agree only for some sizes` : `cannot ${name} tensors of different shapes`, {
+            label: `cannot ${name} ${showShape(first)} and ${showShape(other)}: ${describeMismatch(mismatch)}`,
+            expected: showShape(first),
+            found: showShape(other),
+            help: mismatchHelp(mismatch, first!.length),
           });
           return undefined;
         }
@@ -90,22 +101,23 @@ export const concat: LayerDef = {
       return undefined;
     }
     const out: Dim[] = [...ctx.input];
-    let total: number | undefined = knownSize(ctx.input[axis]);
+    // The joined axis is the sum of the parts, symbolic where they are (`n + 2*n` is `3*n`).
+    let total: Dim = ctx.input[axis]!;
     for (const other of ctx.inputs.slice(1)) {
-      const differs = other.length !== rank || other.some((d, i) => i !== axis && dimEquals(d, ctx.input[i]!) === false);
-      if (differs) {
-        ctx.error('NN3190', 'cannot concatenate tensors whose other axes differ', {
-          label: `cannot join ${showShape(ctx.input)} and ${showShape(other)} along axis ${axis}`,
+      const mismatch = other.length === rank ? firstMismatch(ctx.input, other, axis) : undefined;
+      if (other.length !== rank || mismatch) {
+        const depends = mismatch?.agreement.result === 'depends';
+        ctx.error('NN3190', depends ? 'cannot concatenate tensors whose other axes agree only for some sizes' : 'cannot concatenate tensors whose other axes differ', {
+          label: `cannot join ${showShape(ctx.input)} and ${showShape(other)} along axis ${axis}${mismatch ? `: ${describeMismatch(mismatch)}` : ''}`,
           expected: showShape(ctx.input.map((d, i) => (i === axis ? { kind: 'sym', name: '*' } : d))),
           found: showShape(other),
-          help: 'all axes except the joined one must match',
+          help: mismatch ? mismatchHelp(mismatch, rank) : 'all axes except the joined one must match: flatten or reshape one side to the same rank',
         });
         return undefined;
       }
-      const size = knownSize(other[axis]);
-      total = total !== undefined && size !== undefined ? total + size : undefined;
+      total = addDims(total, other[axis]!);
     }
-    out[axis] = total !== undefined ? { kind: 'const', value: total } : { kind: 'unknown' };
+    out[axis] = total;
     return out;
   },
   weights: () => [],
