@@ -141,6 +141,6 @@ export {
   type EncodedWeights,
   type WeightOwner,
 } from './checkpoint.js';
-export { settlePrediction, toInputTensor, type NestedNumbers } from './input.js';
+export { settlePrediction, toInputTensor, toInputTensors, type NestedNumbers } from './input.js';
 export type { TrainingRun, StepTrainingRun, DisposableModel } from './run.js';
 export { GeneratedModel, GeneratedTrainableModel } from './model-base.js';

@@ -57,6 +57,34 @@ export function toInputTensor(value: tf.Tensor | NestedNumbers, expected: readon
 }
 
 /**
+ * `predict` of a model with several inputs or outputs: `given` must be a record naming every input
+ * (`{ left: …, right: … }`); each becomes a tensor as `toInputTensor` makes it. An array or tensor
+ * in its place (`predict([[…]])`, as for a one-input model) is named as such, not read as a record
+ * whose inputs are all missing.
+ */
+export function toInputTensors<K extends string>(given: Readonly<Record<K, tf.Tensor | NestedNumbers>>, shapes: Readonly<Record<K, readonly (number | null)[]>>): Record<K, tf.Tensor> {
+  const names = Object.keys(shapes) as K[];
+  const wanted = `a record naming its inputs, \`{ ${names.map((n) => `${n}: …`).join(', ')} }\``;
+  const found: unknown = given;
+  if (typeof found !== 'object' || found === null || Array.isArray(found) || found instanceof tf.Tensor) {
+    const what = Array.isArray(found) ? 'an array' : found instanceof tf.Tensor ? 'a tensor' : String(found);
+    throw new NncRuntimeError(RUNTIME_ERROR_CODES.badInput, `\`predict\` of this model takes ${wanted}, found ${what}`);
+  }
+  const missing = names.filter((n) => given[n] === undefined);
+  if (missing.length > 0) {
+    throw new NncRuntimeError(RUNTIME_ERROR_CODES.badInput, `the record given to \`predict\` has no ${missing.map((n) => `\`${n}\``).join(', ')}: this model takes ${wanted}`);
+  }
+  const tensors = {} as Record<K, tf.Tensor>;
+  try {
+    for (const n of names) tensors[n] = toInputTensor(given[n], shapes[n], n);
+  } catch (e) {
+    for (const n of names) if (tensors[n] && tensors[n] !== given[n]) tensors[n].dispose();
+    throw e;
+  }
+  return tensors;
+}
+
+/**
  * After a prediction: frees the input tensors `predict` made from arrays, and makes sure the
  * caller owns every output. A forward pass may hand back an input itself (a model that is only
  * `dropout` at inference is the identity): such an output must not be freed with the converted

@@ -185,7 +185,7 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
       const [given, ts, y] = [predict.local('inputs'), predict.local('ts'), predict.local('y')];
       w.line(`/** Predicts a batch: each input a tensor or nested arrays. The caller disposes the results. */`);
       w.block(`predict(${given}: ${className}Inputs): ${className}Outputs {`, () => {
-        w.line(`const ${ts} = { ${model.inputs.map((i) => `${i.name}: ${rt.use('toInputTensor')}(${given}.${i.name}, ${className}.inputShapes.${i.name}, ${str(i.name)})`).join(', ')} };`);
+        w.line(`const ${ts} = ${rt.use('toInputTensors')}(${given}, ${className}.inputShapes);`);
         w.line(`const ${y} = tf.tidy(() => this.forwardAll(${ts}, false)) as ${className}Outputs;`);
         w.line(`return ${rt.use('settlePrediction')}(${y}, [${model.inputs.map((i) => `${ts}.${i.name}`).join(', ')}], [${model.inputs.map((i) => `${given}.${i.name}`).join(', ')}]);`);
       });
