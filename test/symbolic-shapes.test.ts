@@ -195,10 +195,20 @@ model M {
     const d = only(square);
     expect(d.code).toBe('NN3192');
     expect(d.message).toContain('found [batch, h/2, h, 3]');
+    expect(d.label).toContain('axis 2 is h/2 on one side and h on the other');
     expect(spanText(square, d)).toBe('Square()');
     // The help: change the value passed in, here a square pooling.
     expect(d.help).toContain('the value you pass in');
     expect(errorsOf(replaced(square, 'max_pooling2d(pool_size: [2, 1])', 'max_pooling2d(2)'))).toEqual([]);
+  });
+
+  it('a block input that agrees only for some h says which, and declaring h as a multiple fixes it', () => {
+    const source = replaced(square, 'x |> max_pooling2d(pool_size: [2, 1]) |> Square()', 'let a = x |> max_pooling2d(pool_size: [4, 2]) |> up_sampling2d(size: [2, 1])\n  a |> Square()');
+    const d = only(source);
+    expect(d.code).toBe('NN3192');
+    expect(d.label).toContain('equal only when `h % 4` is 0 or 1');
+    expect(d.help).toContain('write `4*h` in the input type');
+    expect(errorsOf(replaced(source, '[batch, h, h, 3]', '[batch, 4*h, 4*h, 3]'))).toEqual([]);
   });
 });
 

@@ -4,11 +4,12 @@
 import type { ArgValue } from '../layers/types.js';
 import { constDim, type Dim } from '../shapes/dim.js';
 import { sizeAgreement } from '../shapes/size-agreement.js';
+import type { AxisMismatch } from '../layers/merge-mismatch.js';
 
 /** Sizes that differ, or agree only for some values of their symbols, cannot bind. */
-function disagree(a: Dim, b: Dim): boolean {
-  const r = sizeAgreement(a, b).result;
-  return r === 'different' || r === 'depends';
+function disagreement(axis: number, a: Dim, b: Dim): AxisMismatch | undefined {
+  const agreement = sizeAgreement(a, b);
+  return agreement.result === 'different' || agreement.result === 'depends' ? { axis, left: a, right: b, agreement } : undefined;
 }
 
 export function substituteSymbols(shape: readonly Dim[], params: ReadonlyMap<string, ArgValue>, dims: ReadonlyMap<string, Dim>): Dim[] {
@@ -20,17 +21,24 @@ export function substituteSymbols(shape: readonly Dim[], params: ReadonlyMap<str
   });
 }
 
-/** Binds the symbols of `declared` to the dims of `actual`; false when they cannot match. */
-export function bindBlockInput(declared: readonly Dim[], actual: readonly Dim[], params: ReadonlyMap<string, ArgValue>, dims: Map<string, Dim>): boolean {
+/**
+ * Binds the symbols of `declared` to the dims of `actual`; false when they cannot match, after
+ * telling `onMismatch` (when given) the first axis that does not.
+ */
+export function bindBlockInput(declared: readonly Dim[], actual: readonly Dim[], params: ReadonlyMap<string, ArgValue>, dims: Map<string, Dim>, onMismatch?: (m: AxisMismatch) => void): boolean {
   if (declared.length !== actual.length) return false;
   const resolved = substituteSymbols(declared, params, dims);
   for (const [i, d] of resolved.entries()) {
     const a = actual[i]!;
-    if (d.kind === 'sym') {
-      const bound = dims.get(d.name);
-      if (bound === undefined) dims.set(d.name, a);
-      else if (disagree(bound, a)) return false;
-    } else if (disagree(d, a)) return false;
+    if (d.kind === 'sym' && !dims.has(d.name)) {
+      dims.set(d.name, a);
+      continue;
+    }
+    const mismatch = disagreement(i, d.kind === 'sym' ? dims.get(d.name)! : d, a);
+    if (mismatch) {
+      onMismatch?.(mismatch);
+      return false;
+    }
   }
   return true;
 }

@@ -9,6 +9,7 @@ import { didYouMean } from '../diagnostics/suggest.js';
 import type { LayerNode, ModelInput } from '../ir.js';
 import { layerByName } from '../layers/registry.js';
 import { paramCount, type ArgValue, type LayerDef, type ShapeContext, type TensorValue, type WeightSpec } from '../layers/types.js';
+import { describeMismatch, mismatchHelp, type AxisMismatch } from '../layers/merge-mismatch.js';
 import { Scope } from '../names.js';
 import { showShape, type Dim } from '../shapes/dim.js';
 import type { BinaryExpr, BlockDecl, CallExpr, Expr, ModelDecl, ModelStatement, PipeExpr, Span } from '../syntax/ast.js';
@@ -342,17 +343,20 @@ export class ModelEvaluator {
       const declared = resolveType(stmt.type, this.sink);
       const actual = given[i]!;
       if (!declared) return false;
-      if (!bindBlockInput(declared, actual.shape!, inner.params, inner.dims)) {
+      let mismatch: AxisMismatch | undefined;
+      if (!bindBlockInput(declared, actual.shape!, inner.params, inner.dims, (m) => (mismatch = m))) {
         const expected = showShape(substituteSymbols(declared, inner.params, inner.dims));
+        // Symbolic sizes say on which axis and for which values they disagree.
+        const symbolic = mismatch && mismatch.agreement.symbols.length > 0 ? mismatch : undefined;
         this.sink.error('NN3192', call.span, `block \`${block.name.name}\` expects its input \`${stmt.name.name}\` as ${expected}, found ${showShape(actual.shape)}`, {
-          label: `expects ${expected}, found ${showShape(actual.shape)}`,
+          label: `expects ${expected}, found ${showShape(actual.shape)}${symbolic ? `: ${describeMismatch(symbolic)}` : ''}`,
           expected,
           found: showShape(actual.shape),
           related: [
             { span: stmt.span, message: `declared as ${showShape(declared)}` },
             { span: actual.span, message: `produces ${showShape(actual.shape)}` },
           ],
-          help: 'change the block argument or the value you pass in',
+          help: symbolic?.agreement.result === 'depends' ? mismatchHelp(symbolic, actual.shape!.length) : 'change the block argument or the value you pass in',
         });
         return false;
       }
