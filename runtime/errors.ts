@@ -32,6 +32,8 @@ export const RUNTIME_ERROR_CODES = {
   badDataFile: 'NN4206',
   /** Early stopping monitors a value that the run does not report. */
   badMonitor: 'NN4207',
+  /** An `embedding` was given an id outside [0, input_dim). */
+  idOutOfRange: 'NN4208',
   /** The loss became NaN or Infinity. */
   diverged: 'NN4301',
   /** A tfjs operation failed during training or evaluation. */

@@ -142,5 +142,6 @@ export {
   type WeightOwner,
 } from './checkpoint.js';
 export { settlePrediction, toInputTensor, toInputTensors, type NestedNumbers } from './input.js';
+export { embeddingLookup } from './embedding-lookup.js';
 export type { TrainingRun, StepTrainingRun, DisposableModel } from './run.js';
 export { GeneratedModel, GeneratedTrainableModel } from './model-base.js';

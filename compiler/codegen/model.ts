@@ -146,6 +146,7 @@ export function emitModel(checked: ModelIR, className: string, w: CodeWriter, rt
           runtime: (name) => rt.use(name),
           training: 'training',
           id: node.id,
+          origin: w.origin(node.span),
         });
         w.line(`const ${node.local} = ${ranked(expr, node.shape.length)}; // ${layerComment(node, w)}`);
       }

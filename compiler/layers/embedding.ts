@@ -23,9 +23,10 @@ export const embedding: LayerDef = {
   weights: (ctx) => [{ name: 'embeddings', shape: [ctx.args['input_dim'] as number, ctx.args['output_dim'] as number], init: 'random_uniform', trainable: true, regularized: false }],
   emit(ctx) {
     // A gather: its gradient (UnsortedSegmentSum) is one of the kernels nnc adds to wasm. An id
-    // outside [0, input_dim) stops with tfjs's "index value … is not in [0, …]" rather than
-    // reading a zero vector.
-    return `tf.gather(${ctx.weight('embeddings')}, tf.cast(${ctx.input}, 'int32'))`;
+    // outside [0, input_dim) stops the gather rather than reading a zero vector; the runtime
+    // reports it as NN4208 with the layer's name and `.nn` line.
+    const layer = `embedding \`${ctx.id ?? 'embedding'}\`${ctx.origin ? ` (${ctx.origin})` : ''}`;
+    return `${ctx.runtime('embeddingLookup')}(${ctx.weight('embeddings')}, ${ctx.input}, ${JSON.stringify(layer)})`;
   },
   // The rows the ids picked receive the gradient, summed per id; no gradient flows to the ids.
   backward: { weights: (node, d, e) => ({ embeddings: `${e.rt.use('embeddingGradient')}(${d}, ${node.input.id}, ${node.args['input_dim'] as number})` }) },

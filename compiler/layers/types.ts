@@ -119,6 +119,8 @@ export interface EmitContext {
   training?: string;
   /** The layer's instance name (`dropout_1`), e.g. to derive a seed. */
   id?: string;
+  /** Where the layer is in the `.nn` file (`model.nn:7 embedding(10, 8)`), for the runtime's errors about it. */
+  origin?: string;
 }
 
 export interface LayerDef {
