@@ -70,6 +70,7 @@ export const catalogue = {
   NN4020: 'monitored value is not reported',
   NN4021: 'unknown layer in freeze or load',
   NN4022: 'invalid training step',
+  NN4023: 'id outside the range of its layer',
 
   NN5001: 'name cannot be used in generated code',
   NN5002: 'internal compiler error',
