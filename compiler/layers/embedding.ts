@@ -38,7 +38,8 @@ export const oneHot: LayerDef = {
   name: 'one_hot',
   kerasClass: 'OneHot',
   doc: 'Encodes each integer id in [0, depth) as a vector of `depth` zeros with a 1 at the id: [batch, steps] → [batch, steps, depth] (DNA bases with depth 4). No parameters.',
-  params: [{ name: 'depth', type: 'int', positional: true, required: true, min: 1, doc: 'Number of classes.' }],
+  // tfjs's oneHot refuses a depth below 2 (and one class encodes nothing).
+  params: [{ name: 'depth', type: 'int', positional: true, required: true, min: 2, doc: 'Number of classes (at least 2).' }],
   outputShape(ctx) {
     if (ctx.input.length < 2) {
       ctx.error('NN3101', `\`one_hot\` reads ids [batch, …], found ${showShape(ctx.input)}`, { expected: '[batch, steps]', found: showShape(ctx.input) });

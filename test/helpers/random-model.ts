@@ -104,9 +104,6 @@ function intIn(p: Picker, spec: ParamSpec, top: number): number {
 function argumentText(p: Picker, spec: ParamSpec, rank: number): string {
   switch (spec.type) {
     case 'int':
-      // Known gap (found by this test, reported with issue 12): `one_hot(1)` checks clean, but tfjs
-      // refuses a depth below 2 with a raw "Error in oneHot: depth must be >=2" (no NN code).
-      if (spec.name === 'depth') return String(2 + p.int(11));
       return String(intIn(p, spec, spec.name === 'input_dim' ? 12 : 6));
     case 'ints': {
       const spatial = Math.max(1, rank - 2);
