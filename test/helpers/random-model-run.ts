@@ -42,7 +42,12 @@ export function dimValue(d: Dim, binding: Binding): number | undefined {
 
 function symbolsOfDims(dims: readonly Dim[], into: Set<string>): void {
   const ofPoly = (p: Poly): void => {
-    for (const t of p) for (const a of t.atoms) a.kind === 'sym' ? into.add(a.name) : ofPoly(a.num);
+    for (const t of p) {
+      for (const a of t.atoms) {
+        if (a.kind === 'sym') into.add(a.name);
+        else ofPoly(a.num);
+      }
+    }
   };
   for (const d of dims) {
     if (d.kind === 'sym') into.add(d.name);
